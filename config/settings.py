@@ -1,0 +1,212 @@
+"""The one table of settings: key, type, default, description, environment variable.
+
+Settings are read once, at the edges (the CLI, the app factory, the demo), and passed down as a
+`Settings` object. Precedence, lowest first: the defaults below, a TOML file (``SHAREHUB_CONFIG``
+names it, else ``sharehub.toml`` in the working directory if present), ``SHAREHUB_*`` variables.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+ENV_PREFIX = "SHAREHUB_"
+CONFIG_FILE_ENV = "SHAREHUB_CONFIG"
+DEFAULT_CONFIG_FILE = "sharehub.toml"
+
+
+class SettingsError(ValueError):
+    """A setting has a value its type cannot take."""
+
+
+def _parse_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _parse_networks(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, (list, tuple)) else str(value).split(",")
+    networks = []
+    for item in items:
+        item = str(item).strip()
+        if item:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+    return tuple(networks)
+
+
+def _parse_str(value: Any) -> str:
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: str
+    default: Any
+    description: str
+
+    @property
+    def env(self) -> str:
+        return ENV_PREFIX + self.key.upper()
+
+    def parse(self, value: Any) -> Any:
+        try:
+            return _PARSERS[self.type](value)
+        except (TypeError, ValueError) as exc:
+            raise SettingsError(f"config: {self.env}: {exc}") from None
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "str": _parse_str,
+    "int": int,
+    "float": float,
+    "bool": _parse_bool,
+    "cidr-list": _parse_networks,
+}
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", "str", "./var",
+            "Folder for local state: the SQLite catalog, the embedded search index, the secret key."),
+    Setting("database_url", "str", "",
+            "SQLAlchemy URL of the catalog; empty = SQLite file catalog.sqlite3 in data_dir. "
+            "Example: postgresql+psycopg://user:pw@host/sharehub"),
+    Setting("search_url", "str", "",
+            "Search engine: empty = embedded SQLite FTS5 in data_dir; an http(s) URL = Elasticsearch 9."),
+    Setting("search_index", "str", "sharehub",
+            "Elasticsearch alias for this catalog's index, so several catalogs can share a cluster."),
+    Setting("allow_private_networks", "cidr-list", (),
+            "Comma list of CIDRs the crawler may fetch although they are not public "
+            "(e.g. 127.0.0.0/8 for local tests); empty = only public addresses."),
+    Setting("contact_url", "str", "https://sharehub.seoul.example/crawler",
+            "Page about the crawler, sent in the User-Agent so partners can reach us."),
+    Setting("user_agent", "str", "SharingHubBot/0.1 (+{contact_url})",
+            "User-Agent of the crawler; {contact_url} is replaced."),
+    Setting("download_timeout", "int", 30, "Seconds one HTTP request may take."),
+    Setting("crawl_timeout", "int", 600, "Seconds one crawl of one source may take in all."),
+    Setting("max_response_bytes", "int", 10 * 1024 * 1024,
+            "Largest response body (after decompression) the crawler reads, in bytes."),
+    Setting("per_host_concurrency", "int", 2, "Requests in flight to one host at once."),
+    Setting("per_host_delay", "float", 0.5, "Seconds between requests to one host."),
+    Setting("default_interval_minutes", "int", 60, "How often a new source is crawled, in minutes."),
+    Setting("page_size", "int", 20, "Results per page when the request does not say."),
+    Setting("max_page_size", "int", 100, "Largest page of results a request may ask for."),
+    Setting("web_host", "str", "127.0.0.1", "Address the web app listens on."),
+    Setting("web_port", "int", 5000, "Port the web app listens on."),
+    Setting("secret_key", "str", "",
+            "Flask secret key; empty = one generated once and kept in data_dir/secret_key."),
+    Setting("log_level", "str", "INFO", "Logging level: DEBUG, INFO, WARNING, ERROR."),
+)
+
+_BY_KEY = {s.key: s for s in SETTINGS}
+
+
+class Settings(Mapping[str, Any]):
+    """Effective settings; attribute and mapping access; immutable."""
+
+    def __init__(self, values: Mapping[str, Any], origins: Mapping[str, str] | None = None):
+        unknown = set(values) - set(_BY_KEY)
+        if unknown:
+            raise SettingsError(f"config: unknown setting(s): {', '.join(sorted(unknown))}")
+        merged = {s.key: s.default for s in SETTINGS}
+        merged.update({k: _BY_KEY[k].parse(v) for k, v in values.items()})
+        object.__setattr__(self, "_values", merged)
+        object.__setattr__(self, "_origins", dict(origins or {}))
+
+    def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
+        try:
+            return self._values[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __setattr__(self, key, value):
+        raise AttributeError("settings are immutable; use replace()")
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[key]
+
+    def __iter__(self):
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def origin(self, key: str) -> str:
+        return self._origins.get(key, "default")
+
+    def replace(self, **changes: Any) -> "Settings":
+        values = dict(self._values)
+        values.update(changes)
+        origins = dict(self._origins)
+        origins.update({k: "override" for k in changes})
+        return Settings(values, origins)
+
+    # Derived values: kept here so every component derives them the same way.
+    @property
+    def data_path(self) -> Path:
+        return Path(self.data_dir).expanduser().resolve()
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_path / 'catalog.sqlite3'}"
+
+    @property
+    def effective_user_agent(self) -> str:
+        return self.user_agent.replace("{contact_url}", self.contact_url)
+
+
+def load_settings(environ: Mapping[str, str] | None = None, config_file: str | os.PathLike | None = None,
+                  overrides: Mapping[str, Any] | None = None) -> Settings:
+    """Defaults < TOML file < environment < explicit overrides."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    origins: dict[str, str] = {}
+    path = config_file or environ.get(CONFIG_FILE_ENV)
+    if not path and Path(DEFAULT_CONFIG_FILE).is_file():
+        path = DEFAULT_CONFIG_FILE
+    if path:
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError:
+            raise SettingsError(f"config: file not found: {path}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError(f"config: {path}: {exc}") from None
+        data = data.get("sharehub", data)
+        for key, value in data.items():
+            if key not in _BY_KEY:
+                raise SettingsError(f"config: {path}: unknown setting {key!r}")
+            values[key] = value
+            origins[key] = f"file {path}"
+    for setting in SETTINGS:
+        if setting.env in environ:
+            values[setting.key] = environ[setting.env]
+            origins[setting.key] = f"env {setting.env}"
+    for key, value in (overrides or {}).items():
+        values[key] = value
+        origins[key] = "override"
+    return Settings(values, origins)
+
+
+def settings_table_markdown(settings: Iterable[Setting] = SETTINGS) -> str:
+    """The README's settings table, generated so that it cannot drift from the code."""
+    rows = ["| key | type | default | environment variable | description |",
+            "|---|---|---|---|---|"]
+    for s in settings:
+        default = ",".join(s.default) if isinstance(s.default, tuple) else s.default
+        default = f"`{default}`" if default not in ("", ()) else "(empty)"
+        rows.append(f"| {s.key} | {s.type} | {default} | `{s.env}` | {s.description} |")
+    return "\n".join(rows)

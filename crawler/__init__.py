@@ -1,0 +1,1 @@
+"""Sources to listings: spiders fetch, parsers read bytes, normalization makes listings."""

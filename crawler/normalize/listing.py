@@ -1,0 +1,62 @@
+"""A raw item, as a parser read it, becomes a Listing plus the diagnostics an operator sees."""
+
+from __future__ import annotations
+
+from crawler.normalize import category as categories
+from crawler.normalize.diagnostics import diagnostic
+from crawler.normalize.location import locate
+from crawler.normalize.price import parse_price
+from crawler.normalize.text import clean_text, looks_like_html, sanitize_html
+from crawler.normalize.urls import absolute_http_url, canonical_url
+from crawler.parsers.base import RawItem
+from indexer.listing import Diagnostic, Listing, Price
+
+MAX_TITLE = 300
+MAX_SUMMARY = 500
+
+
+def normalize_item(raw: RawItem, *, source_id: int, platform: str,
+                   base_url: str | None = None) -> tuple[Listing | None, list[Diagnostic]]:
+    """The listing (None when the item cannot be one) and what was wrong with the item."""
+    problems: list[Diagnostic] = []
+    title = clean_text(raw.title)
+    url = absolute_http_url(raw.link, base_url)
+    if not title:
+        problems.append(diagnostic("missing_title"))
+    if not url:
+        problems.append(diagnostic("invalid_link", raw.link or "-"))
+    if problems:
+        return None, problems
+    url = canonical_url(url)
+    if len(title) > MAX_TITLE:
+        problems.append(diagnostic("title_truncated", MAX_TITLE))
+        title = clean_text(title, MAX_TITLE)
+
+    summary_source = raw.summary if raw.summary and raw.summary != raw.content_html else None
+    summary = clean_text(summary_source or raw.content_html, MAX_SUMMARY)
+    html_source = raw.content_html or (raw.summary if looks_like_html(raw.summary) else None)
+    description_html = sanitize_html(html_source, base_url)
+    full_text = " ".join(filter(None, [title, clean_text(raw.summary), clean_text(raw.content_html)]))
+
+    price = parse_price(raw.price_text) or parse_price(full_text)
+    if price is None:
+        problems.append(diagnostic("price_unknown"))
+        price = Price()
+
+    place, place_problems = locate(lat=raw.lat, lon=raw.lon, address=clean_text(raw.address), text=full_text)
+    for code in place_problems:
+        problems.append(diagnostic(code, f"{raw.lat}, {raw.lon}"))
+
+    tags = [t for t in (clean_text(c) for c in raw.categories) if t]
+    category = categories.categorize(tags, title, summary)
+    if category is None:
+        problems.append(diagnostic("category_unknown"))
+
+    listing = Listing(
+        source_id=source_id, item_key=raw.key or url, url=url, title=title, platform=platform,
+        summary=summary, description_html=description_html, category=category, price=price,
+        address=place.address, district=place.district, dong=place.dong, lat=place.lat, lon=place.lon,
+        published_at=raw.published, updated_at=raw.updated or raw.published,
+        images=[u for u in (absolute_http_url(i, base_url) for i in raw.images) if u],
+        tags=list(dict.fromkeys(tags)), language=raw.language)
+    return listing, problems

@@ -1,0 +1,1 @@
+"""Spiders fetch and hand bytes to parsers; nothing else."""

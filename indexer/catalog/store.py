@@ -1,0 +1,216 @@
+"""Catalog operations: platforms and sources, applying a crawl's listings, reading listings back.
+
+Functions take a Session and leave committing to the caller's unit of work (Catalog.session()).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable, Iterator
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from indexer.catalog.models import CrawlRun, ItemDiagnostic, ListingRow, Platform, Source, utcnow
+from indexer.listing import Diagnostic, Listing, Price, search_document
+
+SOURCE_KINDS = ("auto", "feed", "sitemap", "html", "json_api")
+
+
+class NotFound(LookupError):
+    pass
+
+
+def get_or_create_platform(session: Session, name: str, *, name_ko: str | None = None,
+                           homepage: str | None = None) -> Platform:
+    platform = session.scalar(select(Platform).where(Platform.name == name))
+    if platform is None:
+        platform = Platform(name=name, name_ko=name_ko, homepage=homepage)
+        session.add(platform)
+        session.flush()
+    return platform
+
+
+def add_source(session: Session, platform: Platform, url: str, kind: str, interval_minutes: int) -> Source:
+    if kind not in SOURCE_KINDS:
+        raise ValueError(f"catalog: unknown source kind {kind!r} (one of {', '.join(SOURCE_KINDS)})")
+    source = Source(platform=platform, url=url, kind=kind, interval_minutes=interval_minutes)
+    session.add(source)
+    session.flush()
+    return source
+
+
+def get_source(session: Session, source_id: int) -> Source:
+    source = session.get(Source, source_id)
+    if source is None:
+        raise NotFound(f"catalog: no source with id {source_id}")
+    return source
+
+
+def list_sources(session: Session) -> list[Source]:
+    return list(session.scalars(select(Source).order_by(Source.id)))
+
+
+def last_run(session: Session, source_id: int) -> CrawlRun | None:
+    return session.scalar(select(CrawlRun).where(CrawlRun.source_id == source_id)
+                          .order_by(CrawlRun.id.desc()).limit(1))
+
+
+def run_diagnostics(session: Session, run_id: int) -> list[ItemDiagnostic]:
+    return list(session.scalars(select(ItemDiagnostic).where(ItemDiagnostic.run_id == run_id)
+                                .order_by(ItemDiagnostic.id)))
+
+
+def active_listing_counts(session: Session) -> dict[int, int]:
+    rows = session.execute(select(ListingRow.source_id, func.count()).where(ListingRow.status == "active")
+                           .group_by(ListingRow.source_id))
+    return {source_id: n for source_id, n in rows}
+
+
+def delete_source(session: Session, source_id: int) -> list[str]:
+    """Delete a source with its runs, diagnostics and listings; returns the removed listing ids."""
+    source = get_source(session, source_id)
+    ids = list(session.scalars(select(ListingRow.id).where(ListingRow.source_id == source_id)))
+    session.execute(delete(ItemDiagnostic).where(ItemDiagnostic.source_id == source_id))
+    session.execute(delete(ListingRow).where(ListingRow.source_id == source_id))
+    session.execute(delete(CrawlRun).where(CrawlRun.source_id == source_id))
+    session.delete(source)
+    return ids
+
+
+def start_run(session: Session, source_id: int) -> CrawlRun:
+    run = CrawlRun(source_id=source_id, started_at=utcnow(), outcome="running")
+    session.add(run)
+    session.flush()
+    return run
+
+
+@dataclass
+class ItemReport:
+    """What one crawl found about one item: its listing if it made one, and its diagnostics."""
+    item_key: str | None
+    title: str | None
+    listing: Listing | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass
+class AppliedCrawl:
+    counts: dict[str, int]
+    changed: list[Listing]   # new or updated: to (re)index
+
+
+def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport],
+                now: datetime | None = None) -> AppliedCrawl:
+    """Write one successful crawl's items: new and changed listings, untouched unchanged ones."""
+    now = now or utcnow()
+    reports = list(reports)
+    listings = {r.listing.id: r.listing for r in reports if r.listing is not None}
+    existing = {row.id: row for row in session.scalars(
+        select(ListingRow).where(ListingRow.source_id == run.source_id))}
+    counts = {"seen": len(reports), "new": 0, "updated": 0, "unchanged": 0,
+              "invalid": sum(1 for r in reports if r.listing is None), "gone": 0}
+    changed: list[Listing] = []
+    for listing_id, listing in listings.items():
+        digest = listing.content_hash()
+        row = existing.get(listing_id)
+        if row is None:
+            session.add(_row_from_listing(ListingRow(id=listing_id, first_seen_at=now), listing, digest, now))
+            counts["new"] += 1
+            changed.append(listing)
+        elif row.content_hash != digest or row.status != "active":
+            _row_from_listing(row, listing, digest, now)
+            counts["updated"] += 1
+            changed.append(listing)
+        else:
+            # Unchanged rows are not written at all: an active listing of a source was seen at
+            # that source's last successful crawl, so last_seen_at only moves when content does.
+            counts["unchanged"] += 1
+    for report in reports:
+        for d in report.diagnostics:
+            session.add(ItemDiagnostic(
+                source_id=run.source_id, run_id=run.id, listing_id=report.listing.id if report.listing else None,
+                item_key=report.item_key, item_title=report.title, severity=d.severity, field=d.field,
+                code=d.code, message_en=d.message_en, message_ko=d.message_ko, created_at=now))
+    for key, value in counts.items():
+        setattr(run, key, value)
+    return AppliedCrawl(counts=counts, changed=changed)
+
+
+def finish_run(session: Session, run: CrawlRun, outcome: str, *, http_status: int | None = None,
+               error: str | None = None, format: str | None = None, etag: str | None = None,
+               last_modified: str | None = None, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    run.outcome = outcome
+    run.finished_at = now
+    run.http_status = http_status
+    run.error = error
+    run.format = format
+    source = session.get(Source, run.source_id)
+    if source is None:  # deleted while it was being crawled
+        return
+    source.last_crawled_at = now
+    if outcome in ("ok", "not_modified"):
+        source.last_success_at = now
+        if outcome == "ok":
+            source.etag = etag
+            source.last_modified = last_modified
+        if format and not source.resolved_kind:
+            source.resolved_kind = "feed"
+
+
+def _row_from_listing(row: ListingRow, listing: Listing, digest: str, now: datetime) -> ListingRow:
+    row.source_id = listing.source_id
+    row.item_key = listing.item_key
+    row.url = listing.url
+    row.title = listing.title
+    row.summary = listing.summary
+    row.description_html = listing.description_html
+    row.category = listing.category
+    row.price_amount = listing.price.amount
+    row.price_currency = listing.price.currency
+    row.price_unit = listing.price.unit
+    row.price_unit_count = listing.price.unit_count
+    row.price_is_free = listing.price.is_free
+    row.price_deposit = listing.price.deposit
+    row.price_conditions = listing.price.conditions
+    row.address = listing.address
+    row.district = listing.district
+    row.dong = listing.dong
+    row.lat = listing.lat
+    row.lon = listing.lon
+    row.starts_at = listing.starts_at
+    row.ends_at = listing.ends_at
+    row.published_at = listing.published_at
+    row.updated_at = listing.updated_at
+    row.images = list(listing.images)
+    row.tags = list(listing.tags)
+    row.language = listing.language
+    row.last_seen_at = now
+    row.status = "active"
+    row.content_hash = digest
+    return row
+
+
+def listing_from_row(row: ListingRow, platform: str) -> Listing:
+    return Listing(
+        source_id=row.source_id, item_key=row.item_key, url=row.url, title=row.title, platform=platform,
+        summary=row.summary, description_html=row.description_html, category=row.category,
+        price=Price(amount=row.price_amount, currency=row.price_currency or "KRW", unit=row.price_unit,
+                    unit_count=row.price_unit_count, is_free=row.price_is_free, deposit=row.price_deposit,
+                    conditions=row.price_conditions),
+        address=row.address, district=row.district, dong=row.dong, lat=row.lat, lon=row.lon,
+        starts_at=row.starts_at, ends_at=row.ends_at, published_at=row.published_at,
+        updated_at=row.updated_at, images=list(row.images or []), tags=list(row.tags or []),
+        language=row.language)
+
+
+def active_documents(session: Session, batch: int = 1000) -> Iterator[dict]:
+    """Search documents of every active listing, for a full reindex."""
+    query = (select(ListingRow, Platform.name).join(Source, Source.id == ListingRow.source_id)
+             .join(Platform, Platform.id == Source.platform_id)
+             .where(ListingRow.status == "active").order_by(ListingRow.id)
+             .execution_options(yield_per=batch))
+    for row, platform in session.execute(query):
+        yield search_document(listing_from_row(row, platform))

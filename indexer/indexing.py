@@ -1,0 +1,25 @@
+"""Keeping the search index derived from the catalog."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from indexer.catalog import Catalog, store
+from indexer.search import open_search
+
+BATCH = 500
+
+
+def reindex_all(catalog: Catalog, settings) -> int:
+    """Replace the index's content with every active listing of the catalog; returns the count."""
+    search = open_search(settings)
+    total = 0
+    try:
+        search.clear()
+        with catalog.session() as session:
+            documents = store.active_documents(session, batch=BATCH)
+            while batch := list(islice(documents, BATCH)):
+                total += search.index(batch)
+    finally:
+        search.close()
+    return total

@@ -1,0 +1,323 @@
+"""The `sharehub` command. Its contract is stable: scripts and operators depend on it.
+
+Settings are read here, once, and passed down. With --json a command writes exactly one JSON
+document to stdout; logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+import click
+
+from config import SETTINGS, Settings, SettingsError, load_settings
+
+
+def _settings(ctx: click.Context) -> Settings:
+    return ctx.obj["settings"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None,
+              help="TOML settings file (default: $SHAREHUB_CONFIG, else ./sharehub.toml if present).")
+@click.pass_context
+def main(ctx: click.Context, config_file: str | None) -> None:
+    """Sharing Hub: crawl Seoul's sharing platforms and search them in one place."""
+    try:
+        settings = load_settings(config_file=config_file)
+    except SettingsError as exc:
+        raise click.UsageError(str(exc)) from None
+    logging.basicConfig(level=settings.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    ctx.obj = {"settings": settings}
+
+
+def _catalog(ctx: click.Context):
+    from indexer.catalog import Catalog
+
+    if "catalog" not in ctx.obj:
+        ctx.obj["catalog"] = Catalog.from_settings(_settings(ctx))
+        ctx.call_on_close(ctx.obj["catalog"].dispose)
+    return ctx.obj["catalog"]
+
+
+def _emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# -- config -------------------------------------------------------------------------------
+@main.command("config")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object of key: value.")
+@click.option("--markdown", is_flag=True, help="The table of every setting, as in the README.")
+@click.pass_context
+def config_command(ctx: click.Context, as_json: bool, markdown: bool) -> None:
+    """Print the effective settings and where each comes from."""
+    settings = _settings(ctx)
+    if markdown:
+        from config.settings import settings_table_markdown
+
+        click.echo(settings_table_markdown())
+        return
+    if as_json:
+        _emit_json({k: (list(v) if isinstance(v, tuple) else v) for k, v in settings.items()})
+        return
+    width = max(len(s.env) for s in SETTINGS)
+    for s in SETTINGS:
+        value = settings[s.key]
+        shown = ",".join(value) if isinstance(value, tuple) else value
+        click.echo(f"{s.env:<{width}}  {shown!s:<40}  ({settings.origin(s.key)})")
+
+
+# -- db -----------------------------------------------------------------------------------
+@main.group()
+def db() -> None:
+    """The catalog database."""
+
+
+@db.command("upgrade")
+@click.pass_context
+def db_upgrade(ctx: click.Context) -> None:
+    """Bring the catalog schema to the newest revision (also done on every start)."""
+    catalog = _catalog(ctx)
+    click.echo(f"catalog at revision {catalog.current_revision()}")
+
+
+# -- sources ------------------------------------------------------------------------------
+@main.group()
+def sources() -> None:
+    """Partner sources: feeds and sites the hub crawls."""
+
+
+@sources.command("add")
+@click.argument("url")
+@click.option("--platform", "platform_name", help="Platform name (default: the URL's host).")
+@click.option("--kind", type=click.Choice(["auto", "feed", "sitemap", "html", "json_api"]), default="auto",
+              show_default=True)
+@click.option("--interval", type=click.IntRange(min=1), help="Minutes between crawls.")
+@click.pass_context
+def sources_add(ctx, url, platform_name, kind, interval) -> None:
+    """Register a source; prints its id."""
+    from urllib.parse import urlsplit
+
+    from crawler.normalize.urls import absolute_http_url
+    from crawler.safety import UnsafeURLError, check_url, parse_networks
+    from indexer.catalog import store
+
+    settings = _settings(ctx)
+    if not absolute_http_url(url):
+        raise click.UsageError(f"not an absolute http(s) URL: {url!r}")
+    try:
+        check_url(url, parse_networks(settings.allow_private_networks))
+    except UnsafeURLError as exc:
+        raise click.UsageError(str(exc)) from None
+    name = platform_name or urlsplit(url).hostname
+    with _catalog(ctx).session() as session:
+        platform = store.get_or_create_platform(session, name)
+        source = store.add_source(session, platform, url, kind, interval or settings.default_interval_minutes)
+        source_id = source.id
+    click.echo(source_id)
+
+
+def _source_dict(source, counts: dict[int, int], run=None, diagnostics=None) -> dict:
+    data = {
+        "id": source.id, "url": source.url, "platform": source.platform.name, "kind": source.kind,
+        "resolved_kind": source.resolved_kind, "interval_minutes": source.interval_minutes,
+        "paused": source.paused, "active_listings": counts.get(source.id, 0),
+        "last_crawled_at": source.last_crawled_at.isoformat() if source.last_crawled_at else None,
+        "last_success_at": source.last_success_at.isoformat() if source.last_success_at else None,
+    }
+    if run is not None:
+        data["last_run"] = {"id": run.id, "outcome": run.outcome, "http_status": run.http_status,
+                            "error": run.error, "format": run.format,
+                            "started_at": run.started_at.isoformat(),
+                            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+                            **run.counts()}
+    if diagnostics is not None:
+        data["diagnostics"] = [{"item": d.item_key, "title": d.item_title, "listing_id": d.listing_id,
+                                "severity": d.severity, "field": d.field, "code": d.code,
+                                "message_en": d.message_en, "message_ko": d.message_ko} for d in diagnostics]
+    return data
+
+
+@sources.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def sources_list(ctx, as_json: bool) -> None:
+    """Every source with its platform, state and active listings."""
+    from indexer.catalog import store
+
+    with _catalog(ctx).session() as session:
+        counts = store.active_listing_counts(session)
+        rows = [_source_dict(s, counts, store.last_run(session, s.id)) for s in store.list_sources(session)]
+    if as_json:
+        _emit_json(rows)
+        return
+    for row in rows:
+        run = row.get("last_run") or {}
+        click.echo(f"{row['id']:>4}  {row['platform'][:24]:<24}  {row['kind']:<8}  "
+                   f"{row['active_listings']:>5} listings  last: {run.get('outcome', 'never')}  {row['url']}")
+
+
+@sources.command("show")
+@click.argument("source_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def sources_show(ctx, source_id: int, as_json: bool) -> None:
+    """One source, its last run's counts and outcome, and the item diagnostics of that run."""
+    from indexer.catalog import store
+
+    with _catalog(ctx).session() as session:
+        try:
+            source = store.get_source(session, source_id)
+        except store.NotFound as exc:
+            raise click.UsageError(str(exc)) from None
+        run = store.last_run(session, source_id)
+        data = _source_dict(source, store.active_listing_counts(session), run,
+                            store.run_diagnostics(session, run.id) if run else [])
+    if as_json:
+        _emit_json(data)
+        return
+    for key in ("id", "platform", "url", "kind", "resolved_kind", "interval_minutes", "paused",
+                "active_listings", "last_crawled_at", "last_success_at"):
+        click.echo(f"{key:<17} {data[key]}")
+    run = data.get("last_run")
+    if run:
+        click.echo(f"last run          #{run['id']} {run['outcome']} (HTTP {run['http_status']}) "
+                   f"seen {run['seen']}, new {run['new']}, updated {run['updated']}, "
+                   f"unchanged {run['unchanged']}, invalid {run['invalid']}, gone {run['gone']}")
+        if run["error"]:
+            click.echo(f"error             {run['error']}")
+    for d in data["diagnostics"]:
+        click.echo(f"  {d['severity']:<7} {d['code']:<18} {d['item'] or '-'}: {d['message_en']} / {d['message_ko']}")
+
+
+@sources.command("delete")
+@click.argument("source_id", type=int)
+@click.pass_context
+def sources_delete(ctx, source_id: int) -> None:
+    """Delete a source; its listings leave search at once."""
+    from indexer.catalog import store
+    from indexer.search import open_search
+
+    with _catalog(ctx).session() as session:
+        try:
+            removed = store.delete_source(session, source_id)
+        except store.NotFound as exc:
+            raise click.UsageError(str(exc)) from None
+    search = open_search(_settings(ctx))
+    try:
+        search.delete_source(source_id)
+    finally:
+        search.close()
+    click.echo(f"deleted source {source_id} and {len(removed)} listings")
+
+
+# -- crawl, reindex -----------------------------------------------------------------------
+@main.command()
+@click.option("--all", "all_sources", is_flag=True, help="Every source that is not paused.")
+@click.argument("source_ids", type=int, nargs=-1)
+@click.pass_context
+def crawl(ctx, all_sources: bool, source_ids: tuple[int, ...]) -> None:
+    """Crawl now, in the foreground; a line per source.
+
+    Exit 0 when every source was fetched and read (even if some items had errors), 1 if any source
+    could not be fetched or read at all.
+    """
+    from crawler.runner import crawl_here
+    from indexer.catalog import store
+
+    if all_sources == bool(source_ids):
+        raise click.UsageError("give --all or one or more source ids")
+    try:
+        results = crawl_here(_settings(ctx), None if all_sources else list(source_ids))
+    except store.NotFound as exc:
+        raise click.UsageError(str(exc)) from None
+    for r in results:
+        c = r.counts
+        counts = (f"seen {c.get('seen', 0)} new {c.get('new', 0)} updated {c.get('updated', 0)} "
+                  f"unchanged {c.get('unchanged', 0)} invalid {c.get('invalid', 0)}")
+        line = f"source {r.source_id}: {r.outcome}" + (f" ({counts})" if r.outcome == "ok" else "")
+        if r.error:
+            line += f" — {r.error}"
+        click.echo(line)
+    if any(not r.fetched for r in results):
+        ctx.exit(1)
+
+
+@main.command()
+@click.pass_context
+def reindex(ctx) -> None:
+    """Rebuild the search index from the catalog."""
+    from indexer.indexing import reindex_all
+
+    total = reindex_all(_catalog(ctx), _settings(ctx))
+    click.echo(f"indexed {total} listings")
+
+
+# -- search -------------------------------------------------------------------------------
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--category", multiple=True, help="Category key; repeat for any of several.")
+@click.option("--district", multiple=True, help="5-digit gu code; repeat for any of several.")
+@click.option("--platform", multiple=True, help="Platform name; repeat for any of several.")
+@click.option("--free", is_flag=True, help="Free listings only.")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def search(ctx, query, category, district, platform, free, limit, page, as_json) -> None:
+    """Search the listings, as the portal does."""
+    from indexer.search import SearchError, SearchQuery, open_search
+
+    settings = _settings(ctx)
+    _catalog(ctx)  # brings the schema up to date like every other command
+    engine = open_search(settings)
+    try:
+        result = engine.search(SearchQuery(text=query, categories=category, districts=district,
+                                           platforms=platform, free=True if free else None,
+                                           page=page, per_page=limit))
+    except SearchError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        engine.close()
+    if as_json:
+        _emit_json(result.as_api())
+        return
+    click.echo(f"{result.total} listings")
+    for hit in result.hits:
+        price = hit["price"]
+        price_text = "free" if price["is_free"] else (f"{price['amount']:,} {price['currency']}"
+                                                     if price["amount"] is not None else "-")
+        click.echo(f"- {hit['title']}  [{hit['platform']}; {hit['category'] or '-'}; "
+                   f"{hit['district'] or '-'}; {price_text}]  {hit['url']}")
+
+
+# -- serve, demo --------------------------------------------------------------------------
+@main.command()
+@click.option("--host", default=None, help="Default: the web_host setting.")
+@click.option("--port", type=int, default=None, help="Default: the web_port setting.")
+@click.pass_context
+def serve(ctx, host, port) -> None:
+    """Serve the web portal."""
+    from search_ui import create_app
+
+    settings = _settings(ctx)
+    app = create_app(settings=settings)
+    app.run(host=host or settings.web_host, port=port or settings.web_port, debug=False, threaded=True)
+
+
+@main.command()
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.pass_context
+def demo(ctx, host, port) -> None:
+    """Everything local: sample partners, crawl, index, the portal; until Ctrl-C."""
+    from search_ui.demo import run_demo
+
+    run_demo(_settings(ctx), host=host, port=port)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,128 @@
+from datetime import datetime, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import select, text
+
+from indexer.catalog import Catalog, store
+from indexer.catalog.models import Base, ItemDiagnostic, ListingRow
+from indexer.listing import Diagnostic, Listing, Price
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    c = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+    c.upgrade()
+    yield c
+    c.dispose()
+
+
+def listing(key, title="전동드릴", **kw):
+    return Listing(source_id=kw.pop("source_id", 1), item_key=key, url=f"https://p.example/{key}", title=title,
+                   price=Price(amount=3000, unit="day", unit_count=1, is_free=False), **kw)
+
+
+def test_migrations_create_exactly_the_models(catalog):
+    assert catalog.current_revision() is not None
+    with catalog.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == [], "models changed without a migration: add one under indexer/catalog/migrations"
+
+
+def test_upgrade_is_idempotent_and_sqlite_runs_in_wal_with_foreign_keys(catalog):
+    catalog.upgrade()
+    with catalog.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def _source(catalog):
+    with catalog.session() as s:
+        platform = store.get_or_create_platform(s, "Goods")
+        assert store.get_or_create_platform(s, "Goods").id == platform.id
+        return store.add_source(s, platform, "https://p.example/feed", "feed", 60).id
+
+
+def test_a_crawl_counts_new_updated_unchanged_and_invalid(catalog):
+    source_id = _source(catalog)
+    bad = store.ItemReport("urn:x", None, None, [Diagnostic("error", "title", "missing_title", "no title", "제목 없음")])
+    with catalog.session() as s:
+        run = store.start_run(s, source_id)
+        applied = store.apply_items(s, run, [store.ItemReport("a", "A", listing("a")),
+                                             store.ItemReport("b", "B", listing("b")), bad])
+        store.finish_run(s, run, "ok", http_status=200, etag='"v1"')
+    assert applied.counts == {"seen": 3, "new": 2, "updated": 0, "unchanged": 0, "invalid": 1, "gone": 0}
+    assert {l.item_key for l in applied.changed} == {"a", "b"}
+
+    with catalog.session() as s:
+        rows_before = {r.id: (r.first_seen_at, r.last_seen_at) for r in s.scalars(select(ListingRow))}
+        run = store.start_run(s, source_id)
+        applied = store.apply_items(s, run, [store.ItemReport("a", "A", listing("a")),
+                                             store.ItemReport("b", "B", listing("b", title="공구세트"))])
+        store.finish_run(s, run, "ok")
+    assert applied.counts == {"seen": 2, "new": 0, "updated": 1, "unchanged": 1, "invalid": 0, "gone": 0}
+    assert [l.item_key for l in applied.changed] == ["b"]
+    with catalog.session() as s:
+        rows = {r.id: r for r in s.scalars(select(ListingRow))}
+        a_id = listing("a").id
+        assert (rows[a_id].first_seen_at, rows[a_id].last_seen_at) == rows_before[a_id]  # untouched
+        assert rows[listing("b").id].title == "공구세트"
+        source = store.get_source(s, source_id)
+        assert source.etag is None and source.last_success_at is not None
+        diags = list(s.scalars(select(ItemDiagnostic)))
+        assert [(d.code, d.item_key, d.message_ko) for d in diags] == [("missing_title", "urn:x", "제목 없음")]
+
+
+def test_a_failed_run_keeps_listings_and_validators(catalog):
+    source_id = _source(catalog)
+    with catalog.session() as s:
+        run = store.start_run(s, source_id)
+        store.apply_items(s, run, [store.ItemReport("a", "A", listing("a"))])
+        store.finish_run(s, run, "ok", etag='"v1"', last_modified="Tue, 24 Nov 2026 10:00:00 GMT")
+    with catalog.session() as s:
+        run = store.start_run(s, source_id)
+        store.finish_run(s, run, "failed", http_status=500, error="http: answered 500")
+    with catalog.session() as s:
+        source = store.get_source(s, source_id)
+        assert source.etag == '"v1"'
+        assert store.last_run(s, source_id).outcome == "failed"
+        assert store.active_listing_counts(s) == {source_id: 1}
+
+
+def test_documents_round_trip_through_the_catalog(catalog):
+    source_id = _source(catalog)
+    when = datetime(2026, 11, 20, 9, 30, tzinfo=timezone.utc)
+    original = listing("a", district="11440", dong="망원1동", lat=37.55, lon=126.9, published_at=when,
+                       tags=["공구"], images=["https://p.example/a.jpg"])
+    with catalog.session() as s:
+        store.apply_items(s, store.start_run(s, source_id), [store.ItemReport("a", "A", original)])
+    with catalog.session() as s:
+        [doc] = list(store.active_documents(s))
+    assert doc["id"] == original.id and doc["platform"] == "Goods"
+    assert doc["published_at"] == "2026-11-20T09:30:00+00:00"
+    assert doc["price"] == {"amount": 3000, "currency": "KRW", "unit": "day", "unit_count": 1, "is_free": False}
+    assert (doc["district"], doc["dong"], doc["tags"]) == ("11440", "망원1동", ["공구"])
+
+
+def test_deleting_a_source_removes_its_listings_runs_and_diagnostics(catalog):
+    source_id = _source(catalog)
+    with catalog.session() as s:
+        run = store.start_run(s, source_id)
+        store.apply_items(s, run, [store.ItemReport("a", "A", listing("a"),
+                                                    [Diagnostic("warning", "price", "price_unknown", "x", "y")])])
+    with catalog.session() as s:
+        assert store.delete_source(s, source_id) == [listing("a").id]
+    with catalog.session() as s:
+        assert s.scalar(select(ListingRow.id)) is None
+        assert s.scalar(select(ItemDiagnostic.id)) is None
+        with pytest.raises(store.NotFound):
+            store.get_source(s, source_id)
+
+
+def test_naive_datetimes_are_refused(catalog):
+    source_id = _source(catalog)
+    with pytest.raises(Exception, match="naive"):
+        with catalog.session() as s:
+            store.apply_items(s, store.start_run(s, source_id),
+                              [store.ItemReport("a", "A", listing("a", published_at=datetime(2026, 1, 1)))])

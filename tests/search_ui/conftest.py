@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from indexer.catalog import Catalog, store
+from indexer.indexing import reindex_all
+from indexer.listing import Listing, Price
+from search_ui import create_app
+
+KST = timezone(timedelta(hours=9))
+
+
+def sample_listings(source_id: int) -> list[Listing]:
+    t0 = datetime(2026, 11, 20, 9, 0, tzinfo=KST)
+    return [
+        Listing(source_id, "drill", "https://goods.example/items/drill", "전동드릴 대여",
+                summary="충전식 전동드릴, 1일 3,000원", category="tools", district="11440", dong="망원1동",
+                price=Price(3000, "KRW", "day", 1, False), published_at=t0,
+                description_html="<p>충전식 <b>전동드릴</b></p>"),
+        Listing(source_id, "toolset", "https://goods.example/items/toolset", "공구세트 (가정용)",
+                summary="무료 대여", category="tools", district="11350", price=Price(0, "KRW", None, None, True),
+                published_at=t0 + timedelta(hours=1)),
+        Listing(source_id, "stroller", "https://goods.example/items/stroller", "Baby stroller",
+                summary="lightly used <script>", category="kids", district="11440",
+                price=Price(10000, "KRW", "week", 1, False), published_at=t0 + timedelta(hours=2)),
+    ]
+
+
+@pytest.fixture
+def app(settings):
+    catalog = Catalog.from_settings(settings)
+    with catalog.session() as session:
+        platform = store.get_or_create_platform(session, "Neighbourhood Goods", name_ko="동네물품")
+        source = store.add_source(session, platform, "https://goods.example/feed", "feed", 60)
+        run = store.start_run(session, source.id)
+        store.apply_items(session, run, [store.ItemReport(l.item_key, l.title, l) for l in sample_listings(source.id)])
+        store.finish_run(session, run, "ok")
+    reindex_all(catalog, settings)
+    catalog.dispose()
+    app = create_app({"TESTING": True}, settings=settings)
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
