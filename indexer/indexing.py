@@ -23,3 +23,15 @@ def reindex_all(catalog: Catalog, settings) -> int:
     finally:
         search.close()
     return total
+
+
+def delete_source(catalog: Catalog, settings, source_id: int) -> int:
+    """Delete a source from the catalog and its listings from the index at once; returns how many."""
+    with catalog.session() as session:
+        removed = store.delete_source(session, source_id)
+    search = open_search(settings)
+    try:
+        search.delete_source(source_id)
+    finally:
+        search.close()
+    return len(removed)

@@ -199,19 +199,13 @@ def sources_show(ctx, source_id: int, as_json: bool) -> None:
 def sources_delete(ctx, source_id: int) -> None:
     """Delete a source; its listings leave search at once."""
     from indexer.catalog import store
-    from indexer.search import open_search
+    from indexer.indexing import delete_source
 
-    with _catalog(ctx).session() as session:
-        try:
-            removed = store.delete_source(session, source_id)
-        except store.NotFound as exc:
-            raise click.UsageError(str(exc)) from None
-    search = open_search(_settings(ctx))
     try:
-        search.delete_source(source_id)
-    finally:
-        search.close()
-    click.echo(f"deleted source {source_id} and {len(removed)} listings")
+        removed = delete_source(_catalog(ctx), _settings(ctx), source_id)
+    except store.NotFound as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"deleted source {source_id} and {removed} listings")
 
 
 # -- crawl, reindex -----------------------------------------------------------------------
