@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast es-up es-down es-status browser clean
+.PHONY: install demo test test-fast es-up es-down es-status pg-up pg-down browser clean
 
 install: $(STAMP)
 
@@ -18,13 +18,13 @@ $(STAMP): setup.cfg pyproject.toml
 demo: install
 	$(BIN)/sharehub demo
 
-# The whole suite, with a real Elasticsearch node and a real headless Chromium.
-test: install es-up browser
+# The whole suite, with a real Elasticsearch node, PostgreSQL and a headless Chromium.
+test: install es-up pg-up browser
 	$(BIN)/python -m pytest
 
-# Without Elasticsearch, for a quick local loop.
+# Without Elasticsearch, PostgreSQL and Chromium, for a quick local loop.
 test-fast: install
-	SHAREHUB_TEST_SKIP_ES=1 $(BIN)/python -m pytest -m 'not browser'
+	SHAREHUB_TEST_SKIP_ES=1 SHAREHUB_TEST_SKIP_POSTGRES=1 $(BIN)/python -m pytest -m 'not browser'
 
 es-up:
 	bash scripts/es-node.sh up
@@ -35,9 +35,16 @@ es-down:
 es-status:
 	bash scripts/es-node.sh status
 
-# Debian's Chromium for the page tests (installed once; the tests find it at /usr/bin/chromium).
+# A local PostgreSQL on 127.0.0.1:55432 for the catalog tests (Debian's package).
+pg-up:
+	bash scripts/pg-node.sh up
+
+pg-down:
+	bash scripts/pg-node.sh down
+
+# Debian's Chromium and a Korean font for the page tests (installed once, as root).
 browser:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium && fc-list | grep -qi nanum; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; }
 
 clean:
 	rm -rf $(VENV) var build *.egg-info

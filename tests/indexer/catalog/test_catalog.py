@@ -8,14 +8,22 @@ from sqlalchemy import select, text
 from indexer.catalog import Catalog, store
 from indexer.catalog.models import Base, ItemDiagnostic, ListingRow
 from indexer.listing import Diagnostic, Listing, Price
+from tests.postgres import postgres_database
 
 
-@pytest.fixture
-def catalog(tmp_path):
-    c = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
-    c.upgrade()
-    yield c
-    c.dispose()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def catalog(request, tmp_path):
+    if request.param == "sqlite":
+        c = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
+        c.upgrade()
+        yield c
+        c.dispose()
+        return
+    with postgres_database() as url:
+        c = Catalog(url)
+        c.upgrade()
+        yield c
+        c.dispose()
 
 
 def listing(key, title="전동드릴", **kw):
@@ -32,6 +40,8 @@ def test_migrations_create_exactly_the_models(catalog):
 
 def test_upgrade_is_idempotent_and_sqlite_runs_in_wal_with_foreign_keys(catalog):
     catalog.upgrade()
+    if catalog.engine.dialect.name != "sqlite":
+        return
     with catalog.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
