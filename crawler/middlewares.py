@@ -22,7 +22,7 @@ class PublicAddressMiddleware:
             raise NotConfigured
         return cls(crawler.settings.getlist("SHAREHUB_ALLOW_PRIVATE_NETWORKS"))
 
-    def process_request(self, request, spider=None):
+    def process_request(self, request):
         try:
             check_url(request.url, self.allowed)
         except UnsafeURLError as exc:

@@ -13,6 +13,7 @@ from config import Settings
 from crawler.normalize.listing import normalize_item
 from crawler.spiders.source import FetchResult
 from indexer.catalog import Catalog, store
+from indexer.catalog.models import utcnow
 from indexer.listing import search_document
 from indexer.search import SearchError, open_search
 
@@ -20,28 +21,34 @@ log = logging.getLogger(__name__)
 
 
 class CatalogPipeline:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, crawler=None):
         self.settings = settings
+        self.crawler = crawler
         self.catalog = Catalog.from_settings(settings, upgrade=False)
         self.search = None
+        self.started_at = None
         self.results: dict[str, FetchResult] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(Settings(crawler.settings.getdict("SHAREHUB_SETTINGS")))
+        return cls(Settings(crawler.settings.getdict("SHAREHUB_SETTINGS")), crawler)
 
-    def open_spider(self, spider=None):
+    def open_spider(self):
+        self.started_at = utcnow()
         self.search = open_search(self.settings)
 
-    def process_item(self, item, spider=None):
+    def process_item(self, item):
         if isinstance(item, FetchResult):
             self.results[item.url] = item
             self.record(item)
         return item
 
-    def close_spider(self, spider=None):
+    def close_spider(self):
+        spider = self.crawler.spider if self.crawler else None
         if spider is not None and not self.results:
-            reason = spider.crawler.stats.get_value("finish_reason") if spider.crawler else None
+            # The spider's errback records every failed request; this is a crawl cut short before
+            # any response or error arrived (the crawl time limit, a shutdown).
+            reason = self.crawler.stats.get_value("finish_reason")
             self.record(FetchResult(spider.source.id, "failed", spider.source.url,
                                     error=f"crawler: the crawl ended without a response ({reason or 'unknown'})"))
         if self.search is not None:
@@ -54,7 +61,7 @@ class CatalogPipeline:
             if source is None:
                 log.warning("crawler: source %s was deleted during its crawl", result.source_id)
                 return
-            run = store.start_run(session, result.source_id)
+            run = store.start_run(session, result.source_id, started_at=self.started_at)
             changed = []
             if result.outcome == "ok":
                 reports = []

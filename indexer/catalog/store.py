@@ -79,8 +79,8 @@ def delete_source(session: Session, source_id: int) -> list[str]:
     return ids
 
 
-def start_run(session: Session, source_id: int) -> CrawlRun:
-    run = CrawlRun(source_id=source_id, started_at=utcnow(), outcome="running")
+def start_run(session: Session, source_id: int, started_at: datetime | None = None) -> CrawlRun:
+    run = CrawlRun(source_id=source_id, started_at=started_at or utcnow(), outcome="running")
     session.add(run)
     session.flush()
     return run
