@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 
 import nh3
 
-from indexer.search.analysis import html_to_text
+from indexer.text import html_to_text
 
 ALLOWED_TAGS = {"p", "br", "b", "strong", "i", "em", "u", "ul", "ol", "li", "a", "blockquote", "h3", "h4",
                 "table", "thead", "tbody", "tr", "th", "td", "img", "span"}
@@ -25,8 +24,7 @@ def clean_text(value: str | None, max_length: int | None = None) -> str | None:
     """Plain text: markup and entities resolved, NFKC, control characters dropped, spaces collapsed."""
     if value is None:
         return None
-    text = html_to_text(value) if ("<" in value or "&" in value) else value
-    text = html.unescape(text)
+    text = html_to_text(value)
     text = " ".join(_CONTROL.sub(" ", nfkc(text)).split())
     if max_length and len(text) > max_length:
         text = text[: max_length - 1].rstrip() + "…"

@@ -8,19 +8,14 @@ ourselves, from the bytes, and hand the XML parser a UTF-8 document whose prolog
 Order of evidence: gzip magic (decompressed under a hard size cap, so a small body cannot expand
 into gigabytes), byte-order mark, BOM-less UTF-16/32 patterns, the XML prolog's declaration, and
 finally statistical detection (chardet) when the bytes do not decode as declared.
-
-The module also turns HTML snippets into plain text (`html_to_text`), since partners put markup
-and entities into fields that should be plain text (titles); both parsers need it.
 """
 
 from __future__ import annotations
 
 import codecs
-import html
 import re
 import zlib
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 import chardet
 
@@ -268,49 +263,3 @@ def _only_misc(prefix: str) -> bool:
     return not re.sub(r"<!--.*?-->", "", prefix, flags=re.DOTALL).strip()
 
 
-class _TextExtractor(HTMLParser):
-    """Text content of an HTML fragment; script/style bodies and comments dropped."""
-
-    _SKIP = {"script", "style", "noscript", "template"}
-    _BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "title", "img"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag in self._SKIP:
-            self.skipping += 1
-        if tag in self._SKIP or tag in self._BREAKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self.skipping:
-            self.skipping -= 1
-        if tag in self._SKIP or tag in self._BREAKS:
-            self.parts.append(" ")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(data)
-
-
-# A tag needs its ">": "x<y" in a plain title is a comparison, not markup.
-_LOOKS_MARKED_UP = re.compile(r"<[a-zA-Z!/?][^<>]*>|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
-
-
-def html_to_text(value: str | None) -> str | None:
-    """Plain text of a field that may hold HTML or entities; whitespace collapsed; None if empty."""
-    if value is None:
-        return None
-    if _LOOKS_MARKED_UP.search(value):
-        extractor = _TextExtractor()
-        try:
-            extractor.feed(value)
-            extractor.close()
-            value = "".join(extractor.parts)
-        except Exception:  # noqa: BLE001 - HTMLParser on hostile input; fall back to a blunt strip
-            value = html.unescape(re.sub(r"<[^>]*>", " ", value))
-    text = " ".join(value.split())
-    return text or None

@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from crawler.parsers.base import ParseError, ParseResult, RawItem
-from crawler.parsers.encoding import decode_body, html_to_text
+from crawler.parsers.encoding import decode_body
+from indexer.text import html_to_text
 
 COMPONENT = "jsonfeed"
 
@@ -45,7 +46,7 @@ def parse(base_url: str, body: bytes) -> ParseResult:
             items.append(item_to_raw(entry, base, language))
         else:
             warnings.append(f"{COMPONENT}: item {position} is not an object; skipped")
-    return ParseResult(format=feed_format, items=items, title=html_to_text(_string(document.get("title"))),
+    return ParseResult(format=feed_format, items=items, title=html_to_text(_string(document.get("title"))) or None,
                        link=_absolute(_string(document.get("home_page_url")), base_url), warnings=warnings)
 
 
@@ -90,7 +91,7 @@ def item_to_raw(entry: dict[str, Any], base: str, feed_language: str | None) -> 
     item = RawItem(
         key=key or link,
         link=link,
-        title=html_to_text(_string(entry.get("title"))),
+        title=html_to_text(_string(entry.get("title"))) or None,
         summary=_string(entry.get("summary")),
         content_html=content_html or (html.escape(content_text) if content_text else None),
         categories=_tags(entry.get("tags")),

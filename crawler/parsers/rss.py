@@ -27,7 +27,8 @@ from urllib.parse import urljoin, urlsplit
 import feedparser
 
 from crawler.parsers.base import ParseError, ParseResult, RawItem
-from crawler.parsers.encoding import decode_body, html_to_text, xml_as_utf8
+from crawler.parsers.encoding import decode_body, xml_as_utf8
+from indexer.text import html_to_text
 
 COMPONENT = "rss"
 
@@ -61,7 +62,7 @@ def parse(base_url: str, body: bytes) -> ParseResult:
     warnings = list(decoded.warnings)
     if problem:
         warnings.append(f"{COMPONENT}: feed is {problem}; {len(items)} items read")
-    return ParseResult(format=version, items=items, title=html_to_text(channel.get("title")),
+    return ParseResult(format=version, items=items, title=html_to_text(channel.get("title")) or None,
                        link=_absolute(channel.get("link"), base), warnings=warnings,
                        ttl_minutes=_ttl(channel.get("ttl")))
 
@@ -141,7 +142,7 @@ def entry_to_item(entry: Any, base: str, channel_language: str | None,
     item = RawItem(
         key=(entry.get("id") or "").strip() or link,
         link=link,
-        title=html_to_text(entry.get("title")),
+        title=html_to_text(entry.get("title")) or None,
         summary=entry.get("summary") or None,
         content_html=_content_html(entry),
         categories=_categories(entry),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from indexer.text import html_to_text
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
 _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
@@ -74,20 +76,6 @@ def query_groups(text: str) -> list[list[str]]:
 
 def is_hangul_syllable(char: str) -> bool:
     return bool(_HANGUL_SYLLABLE.fullmatch(char))
-
-
-def html_to_text(html: str) -> str:
-    """Visible text of an HTML fragment (for indexing and summaries), whitespace collapsed."""
-    if not html:
-        return ""
-    if "<" not in html and "&" not in html:
-        return " ".join(html.split())
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
-    for tag in soup(["script", "style", "template"]):
-        tag.decompose()
-    return " ".join(soup.get_text(" ").split())
 
 
 def document_terms(doc: dict) -> tuple[str, str]:
