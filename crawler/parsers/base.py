@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 
 class ParseError(ValueError):
@@ -43,3 +44,26 @@ class ParseResult:
     link: str | None = None
     warnings: list[str] = field(default_factory=list)  # document-level, e.g. "rss: not well-formed: ..."
     ttl_minutes: int | None = None
+
+
+def absolute_url(url: str | None, base: str | None) -> str | None:
+    """url resolved against base; a URL that cannot be parsed is kept as is for the diagnostic."""
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    try:
+        if urlsplit(url).scheme or not base:
+            return url
+        return urljoin(base, url)
+    except ValueError:  # e.g. an unbalanced "[" in the host
+        return url
+
+
+def is_http_url(url: str | None) -> bool:
+    if not url:
+        return False
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False

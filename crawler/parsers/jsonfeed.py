@@ -14,9 +14,8 @@ import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
-from crawler.parsers.base import ParseError, ParseResult, RawItem
+from crawler.parsers.base import ParseError, ParseResult, RawItem, absolute_url, is_http_url
 from crawler.parsers.encoding import decode_body
 from indexer.text import html_to_text
 
@@ -47,7 +46,7 @@ def parse(base_url: str, body: bytes) -> ParseResult:
         else:
             warnings.append(f"{COMPONENT}: item {position} is not an object; skipped")
     return ParseResult(format=feed_format, items=items, title=html_to_text(_string(document.get("title"))) or None,
-                       link=_absolute(_string(document.get("home_page_url")), base_url), warnings=warnings)
+                       link=absolute_url(_string(document.get("home_page_url")), base_url), warnings=warnings)
 
 
 def _check_feed(document: Any) -> tuple[str, list[str]]:
@@ -74,8 +73,8 @@ def _check_feed(document: Any) -> tuple[str, list[str]]:
 def feed_base(base_url: str, document: dict[str, Any]) -> str:
     """What relative item URLs are read against: home_page_url, else feed_url, else base_url."""
     for key in ("home_page_url", "feed_url"):
-        url = _absolute(_string(document.get(key)), base_url)
-        if _is_http(url):
+        url = absolute_url(_string(document.get(key)), base_url)
+        if is_http_url(url):
             return url  # type: ignore[return-value]
     return base_url or ""
 
@@ -145,10 +144,10 @@ def _identifier(value: Any) -> str:
 
 
 def _pick_link(entry: dict[str, Any], base: str) -> str | None:
-    candidates = [_absolute(_string(entry.get(key)), base) for key in ("url", "external_url")]
+    candidates = [absolute_url(_string(entry.get(key)), base) for key in ("url", "external_url")]
     present = [url for url in candidates if url]
     for url in present:
-        if _is_http(url):
+        if is_http_url(url):
             return url
     return present[0] if present else None
 
@@ -171,7 +170,7 @@ def _images(entry: dict[str, Any], base: str) -> list[str]:
     found += [a.get("url") for a in entry.get("attachments") or [] if isinstance(a, dict) and _is_image(a)]
     images: list[str] = []
     for url in found:
-        absolute = _absolute(_string(url), base)
+        absolute = absolute_url(_string(url), base)
         if absolute and absolute not in images:
             images.append(absolute)
     return images
@@ -195,25 +194,3 @@ def _string(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
     return value if value.strip() else None
-
-
-def _absolute(url: str | None, base: str | None) -> str | None:
-    if not url or not url.strip():
-        return None
-    url = url.strip()
-    try:
-        if urlsplit(url).scheme or not base:
-            return url
-        return urljoin(base, url)
-    except ValueError:  # e.g. an unbalanced "[" in the host: keep it for the diagnostic
-        return url
-
-
-def _is_http(url: str | None) -> bool:
-    if not url:
-        return False
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False

@@ -22,11 +22,11 @@ import time
 import xml.sax
 from datetime import datetime, timezone
 from typing import Any, Iterable
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 
-from crawler.parsers.base import ParseError, ParseResult, RawItem
+from crawler.parsers.base import ParseError, ParseResult, RawItem, absolute_url, is_http_url
 from crawler.parsers.encoding import decode_body, xml_as_utf8
 from indexer.text import html_to_text
 
@@ -63,7 +63,7 @@ def parse(base_url: str, body: bytes) -> ParseResult:
     if problem:
         warnings.append(f"{COMPONENT}: feed is {problem}; {len(items)} items read")
     return ParseResult(format=version, items=items, title=html_to_text(channel.get("title")) or None,
-                       link=_absolute(channel.get("link"), base), warnings=warnings,
+                       link=absolute_url(channel.get("link"), base), warnings=warnings,
                        ttl_minutes=_ttl(channel.get("ttl")))
 
 
@@ -110,7 +110,7 @@ def _relative_base(base_url: str, channel: Any) -> str:
     would; media URLs get the same document URL here so both agree. Only without a document URL
     does the channel's own link (made absolute by the rel="self" link) stand in for it.
     """
-    if _is_http(base_url):
+    if is_http_url(base_url):
         return base_url
     document = _self_link(channel) or ""
     link = channel.get("link") or ""
@@ -119,7 +119,7 @@ def _relative_base(base_url: str, channel: Any) -> str:
 
 def _self_link(channel: Any) -> str | None:
     for link in channel.get("links") or []:
-        if link.get("rel") == "self" and _is_http(link.get("href")):
+        if link.get("rel") == "self" and is_http_url(link.get("href")):
             return link["href"]
     return None
 
@@ -171,33 +171,11 @@ def pick_link(entry: Any, base: str) -> str | None:
     candidates = [entry.get("link")]
     candidates += [link["href"] for link in links if link.get("rel", "alternate") == "alternate"]
     candidates += [link["href"] for link in links if link.get("rel") not in _NOT_PAGE_RELS]
-    absolute = [_absolute(c, base) for c in candidates if c and c.strip()]
+    absolute = [absolute_url(c, base) for c in candidates if c and c.strip()]
     for url in absolute:
-        if _is_http(url):
+        if is_http_url(url):
             return url
     return absolute[0] if absolute else None
-
-
-def _absolute(url: str | None, base: str | None) -> str | None:
-    if not url or not url.strip():
-        return None
-    url = url.strip()
-    try:
-        if urlsplit(url).scheme or not base:
-            return url
-        return urljoin(base, url)
-    except ValueError:  # e.g. an unbalanced "[" in the host: keep it for the diagnostic
-        return url
-
-
-def _is_http(url: str | None) -> bool:
-    if not url:
-        return False
-    try:
-        parts = urlsplit(url)
-        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-    except ValueError:
-        return False
 
 
 def _content_html(entry: Any) -> str | None:
@@ -282,7 +260,7 @@ def _images(entry: Any, base: str, google: dict[str, str]) -> list[str]:
         found.append(image.get("href") or image.get("url"))
     images: list[str] = []
     for url in found:
-        absolute = _absolute(url, base)
+        absolute = absolute_url(url, base)
         if absolute and absolute not in images:
             images.append(absolute)
     return images
