@@ -15,13 +15,15 @@ def absolute_http_url(url: str | None, base_url: str | None = None) -> str | Non
     """The URL made absolute against base_url, or None when it is not http(s)."""
     if not url or not url.strip():
         return None
-    url = url.strip()
-    if base_url:
-        url = urljoin(base_url, url)
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    try:
+        url = urljoin(base_url, url.strip()) if base_url else url.strip()
+        parts = urlsplit(url)
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            return None
+        parts.port  # raises on a port out of range
+        return safe_url_string(url)
+    except ValueError:  # unbalanced brackets, bad port: not a URL anyone can open
         return None
-    return safe_url_string(url)
 
 
 def canonical_url(url: str) -> str:
