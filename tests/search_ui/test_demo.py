@@ -1,0 +1,51 @@
+"""`sharehub demo` as a newcomer runs it: sample partners, crawl, index, a portal with both."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_demo_serves_results_from_both_partners(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHAREHUB_")}
+    env["SHAREHUB_DATA_DIR"] = str(tmp_path / "var")
+    proc = subprocess.Popen([sys.executable, "-m", "search_ui.cli", "demo", "--port", str(port)], env=env,
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        body, deadline = None, time.monotonic() + 90
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/listings", timeout=5) as r:
+                    body = json.load(r)
+                if body["total"]:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.5)
+        assert body is not None and body["total"] >= 20, proc.stdout.read() if proc.poll() is not None else body
+        assert len(body["facets"]["platform"]) == 2
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=%EA%B3%B5%EA%B5%AC", timeout=5) as r:
+            page = r.read().decode("utf-8")
+        assert "공구" in page and "rel=\"noopener\"" in page
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    output = proc.stdout.read()
+    assert "demo: source 1" in output and ": ok" in output
