@@ -1,8 +1,11 @@
-"""What every parser returns: raw items as the partner wrote them, plus document-level problems.
+"""What every parser returns: raw items as the partner wrote them, links to follow, problems.
 
-A parser is a pure function ``parse(base_url: str, body: bytes) -> ParseResult``: no I/O, no
-normalization beyond making URLs absolute and decoding text. Normalization happens later, in
-crawler.normalize, so every source kind goes through the same rules.
+A parser is a pure function ``parse(base_url: str, body: bytes, config: Mapping | None = None)
+-> ParseResult``: no I/O, no normalization beyond making URLs absolute and decoding text. `config`
+is the source's own declaration where its kind needs one (CSS selectors for html, a field mapping
+or preset for json_api). Documents that lead to other documents (a sitemap index, a listing page
+with a next page, a paged API) say so in `links`; the spider decides what to fetch.
+Normalization happens later, in crawler.normalize, so every source kind goes through the same rules.
 """
 
 from __future__ import annotations
@@ -36,6 +39,14 @@ class RawItem:
     extra: dict[str, Any] = field(default_factory=dict)  # format-specific fields (g:price, _ext, ...)
 
 
+@dataclass(frozen=True)
+class Link:
+    """A document the spider may fetch next, and what it is."""
+    url: str
+    role: str                          # "sitemap" (a sitemap or index), "page" (an item page), "next" (next page of the same kind), "feed"
+    lastmod: datetime | None = None    # sitemap <lastmod>: lets a recrawl skip unchanged pages
+
+
 @dataclass
 class ParseResult:
     format: str                       # "rss20", "atom10", "jsonfeed11", ...
@@ -44,6 +55,7 @@ class ParseResult:
     link: str | None = None
     warnings: list[str] = field(default_factory=list)  # document-level, e.g. "rss: not well-formed: ..."
     ttl_minutes: int | None = None
+    links: list[Link] = field(default_factory=list)
 
 
 def absolute_url(url: str | None, base: str | None) -> str | None:
