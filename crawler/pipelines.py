@@ -1,23 +1,96 @@
-"""Scrapy item pipeline: a fetched source becomes listings in the catalog, then in the index.
+"""Scrapy item pipeline: a source's fetched documents become one crawl run, listings and index updates.
 
-The catalog is written in one transaction per crawl, so a crawl that fails half-way loses nothing
-that an earlier crawl stored; the index is updated after the catalog commits (it is derived, and
-`sharehub reindex` rebuilds it from the catalog).
+The spider yields one DocumentResult per document; at the end of the crawl they are judged
+together (failed / partial / not_modified / ok) and written in one catalog transaction, so a crawl
+that fails half-way loses nothing an earlier crawl stored and marks nothing gone. The index is
+updated after the catalog commits (it is derived; `sharehub reindex` rebuilds it).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from config import Settings
+from crawler.normalize.diagnostics import diagnostic
 from crawler.normalize.listing import normalize_item
-from crawler.spiders.source import FetchResult
+from crawler.spiders.source import GONE_STATUSES, DocumentResult
 from indexer.catalog import Catalog, store
 from indexer.catalog.models import utcnow
 from indexer.listing import search_document
 from indexer.search import SearchError, open_search
 
 log = logging.getLogger(__name__)
+
+MAX_ERROR_TEXT = 4000
+
+
+@dataclass
+class CrawlVerdict:
+    """What the documents of one crawl add up to."""
+    outcome: str                                   # ok, partial, not_modified, failed
+    error: str | None = None
+    http_status: int | None = None
+    format: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    resolved_kind: str | None = None
+    resolved_url: str | None = None
+    retry_after: float | None = None
+    reports: list[store.ItemReport] = field(default_factory=list)
+    present_urls: set[str] = field(default_factory=set)
+    dead_urls: set[str] = field(default_factory=set)
+    documents: list[DocumentResult] = field(default_factory=list)
+    pages: int = 0
+
+
+def judge(results: list[DocumentResult], source, *, truncated: bool = False) -> CrawlVerdict:
+    """The crawl's outcome from its documents (pure; the tests read it directly)."""
+    entries = [r for r in results if r.role == "entry"]
+    verdict = CrawlVerdict(outcome="failed")
+    for r in results:
+        if r.resolved_url or (r.kind and r.kind != source.kind and source.kind == "auto"):
+            verdict.resolved_kind = r.kind or verdict.resolved_kind
+            verdict.resolved_url = r.resolved_url or verdict.resolved_url
+    entry = next((r for r in reversed(entries) if r.outcome != "skipped"), entries[-1] if entries else None)
+    if entry is None:
+        verdict.error = "crawler: the crawl ended before its first document was read"
+        return verdict
+    verdict.http_status, verdict.retry_after = entry.http_status, entry.retry_after
+    if entry.outcome == "failed":
+        verdict.error = entry.error
+        return verdict
+    verdict.etag, verdict.last_modified = entry.etag, entry.last_modified
+    verdict.format = entry.parsed.format if entry.parsed else None
+    problems: list[str] = []
+    for r in results:
+        verdict.pages += r.outcome in ("ok", "not_modified", "failed") and r.http_status is not None
+        if r.role in ("page", "check") and r.http_status in GONE_STATUSES:
+            verdict.dead_urls.add(r.url)
+            continue
+        if r.role == "check":
+            continue
+        if r.outcome in ("skipped", "not_modified") and r.role == "page":
+            verdict.present_urls.add(r.url)
+        if r.outcome == "failed" and r is not entry:
+            problems.append(r.error or f"crawler: {r.url} failed")
+        if r.parsed:
+            problems.extend(r.parsed.warnings)
+            if r.role == "page" and not r.parsed.items:
+                verdict.reports.append(store.ItemReport(r.url, None, None, [diagnostic("no_structured_data", r.url)]))
+        if r.role in ("page", "sitemap", "next") and r.outcome != "skipped":
+            verdict.documents.append(r)
+    failed_parts = [r for r in results if r.outcome == "failed" and r is not entry
+                    and r.role not in ("check",) and r.http_status not in GONE_STATUSES]
+    if truncated:
+        problems.append(f"crawler: stopped after {source.max_pages} documents (max_pages_per_crawl); "
+                        "listings beyond are kept as they were")
+    if entry.outcome == "not_modified" and not any(r.parsed for r in results):
+        verdict.outcome = "not_modified"
+    else:
+        verdict.outcome = "partial" if failed_parts or truncated else "ok"
+    verdict.error = "; ".join(dict.fromkeys(problems))[:MAX_ERROR_TEXT] or None
+    return verdict
 
 
 class CatalogPipeline:
@@ -27,7 +100,7 @@ class CatalogPipeline:
         self.catalog = Catalog.from_settings(settings, upgrade=False)
         self.search = None
         self.started_at = None
-        self.results: dict[str, FetchResult] = {}
+        self.results: list[DocumentResult] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -38,44 +111,56 @@ class CatalogPipeline:
         self.search = open_search(self.settings)
 
     def process_item(self, item):
-        if isinstance(item, FetchResult):
-            self.results[item.url] = item
-            self.record(item)
+        if isinstance(item, DocumentResult):
+            self.results.append(item)
         return item
 
     def close_spider(self):
-        spider = self.crawler.spider if self.crawler else None
-        if spider is not None and not self.results:
-            # The spider's errback records every failed request; this is a crawl cut short before
-            # any response or error arrived (the crawl time limit, a shutdown).
-            reason = self.crawler.stats.get_value("finish_reason")
-            self.record(FetchResult(spider.source.id, "failed", spider.source.url,
-                                    error=f"crawler: the crawl ended without a response ({reason or 'unknown'})"))
-        if self.search is not None:
-            self.search.close()
-        self.catalog.dispose()
+        spider = self.crawler.spider
+        try:
+            verdict = judge(self.results, spider.source, truncated=spider.truncated)
+            if verdict.outcome == "failed" and not self.results:
+                reason = self.crawler.stats.get_value("finish_reason")
+                verdict.error = f"crawler: the crawl ended without a response ({reason or 'unknown'})"
+            self.record(spider.source, verdict)
+        finally:
+            if self.search is not None:
+                self.search.close()
+            self.catalog.dispose()
 
-    def record(self, result: FetchResult) -> None:
+    def record(self, spec, verdict: CrawlVerdict) -> None:
+        applied = None
         with self.catalog.session() as session:
-            source = session.get(store.Source, result.source_id)
+            source = session.get(store.Source, spec.id)
             if source is None:
-                log.warning("crawler: source %s was deleted during its crawl", result.source_id)
+                log.warning("crawler: source %s was deleted during its crawl", spec.id)
                 return
-            run = store.start_run(session, result.source_id, started_at=self.started_at)
-            changed = []
-            if result.outcome == "ok":
-                reports = []
-                for raw in result.parsed.items:
-                    listing, problems = normalize_item(raw, source_id=source.id, platform=source.platform.name,
-                                                       base_url=result.url)
-                    reports.append(store.ItemReport(raw.key or raw.link, raw.title, listing, problems))
-                changed = store.apply_items(session, run, reports).changed
-            store.finish_run(session, run, result.outcome, http_status=result.http_status,
-                             error=result.error or ("; ".join(result.warnings) or None),
-                             format=result.parsed.format if result.parsed else None,
-                             etag=result.etag, last_modified=result.last_modified)
-        if changed:
-            try:
-                self.search.index(search_document(listing) for listing in changed)
-            except SearchError as exc:
-                log.error("%s; the catalog has the listings, run `sharehub reindex`", exc)
+            run = store.start_run(session, spec.id, started_at=self.started_at)
+            if verdict.outcome in ("ok", "partial"):
+                reports = list(verdict.reports)
+                for result in self.results:
+                    if not result.parsed:
+                        continue
+                    for raw in result.parsed.items:
+                        listing, problems = normalize_item(raw, source_id=source.id, platform=source.platform.name,
+                                                           base_url=result.url)
+                        reports.append(store.ItemReport(raw.key or raw.link, raw.title, listing, problems))
+                applied = store.apply_items(session, run, reports, complete=verdict.outcome == "ok",
+                                            gone_after=self.settings.gone_after_missed_crawls,
+                                            present_urls=verdict.present_urls, dead_urls=verdict.dead_urls)
+                store.record_documents(session, source.id, verdict.documents)
+            elif verdict.outcome == "not_modified" and verdict.dead_urls:
+                applied = store.apply_items(session, run, [], complete=False, dead_urls=verdict.dead_urls)
+            run.pages = verdict.pages
+            store.finish_run(session, run, verdict.outcome, http_status=verdict.http_status, error=verdict.error,
+                             format=verdict.format, etag=verdict.etag, last_modified=verdict.last_modified,
+                             resolved_kind=verdict.resolved_kind, resolved_url=verdict.resolved_url)
+        if applied is None:
+            return
+        try:
+            if applied.changed:
+                self.search.index(search_document(listing) for listing in applied.changed)
+            if applied.gone:
+                self.search.delete(applied.gone)
+        except SearchError as exc:
+            log.error("%s; the catalog has the listings, run `sharehub reindex`", exc)

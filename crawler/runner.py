@@ -12,7 +12,7 @@ import multiprocessing
 from dataclasses import dataclass
 
 from config import Settings
-from crawler.spiders.source import SourceSpec, SourceSpider
+from crawler.spiders.source import DocumentState, SourceSpec, SourceSpider
 from indexer.catalog import Catalog, store
 
 log = logging.getLogger(__name__)
@@ -47,20 +47,34 @@ def scrapy_settings(settings: Settings) -> dict:
         "DOWNLOAD_DELAY": settings.per_host_delay,
         "RANDOMIZE_DOWNLOAD_DELAY": True,
         "RETRY_TIMES": 2,
+        # 429 and 503 wait for their Retry-After (RetryAfterMiddleware); these retry with backoff.
+        "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
+        "SHAREHUB_RETRY_AFTER_MAX": settings.retry_after_max,
+        "DNS_RESOLVER": "crawler.resolver.PublicOnlyResolver",
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": settings.log_level,
         "ITEM_PIPELINES": {"crawler.pipelines.CatalogPipeline": 300},
-        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.PublicAddressMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.PublicAddressMiddleware": 50,
+                                   "crawler.middlewares.RetryAfterMiddleware": 560},
     }
 
 
-def source_specs(catalog: Catalog, source_ids: list[int] | None) -> list[SourceSpec]:
+def source_specs(catalog: Catalog, source_ids: list[int] | None, settings: Settings) -> list[SourceSpec]:
     with catalog.session() as session:
         sources = store.list_sources(session) if source_ids is None else \
             [store.get_source(session, i) for i in source_ids]
-        return [SourceSpec(s.id, s.url, s.resolved_kind or s.kind, s.platform.name, s.etag, s.last_modified)
-                for s in sources if source_ids is not None or not s.paused]
+        return [source_spec(session, s, settings) for s in sources if source_ids is not None or not s.paused]
+
+
+def source_spec(session, source, settings: Settings) -> SourceSpec:
+    kind = source.resolved_kind or source.kind
+    documents = {url: DocumentState(d.etag, d.last_modified, d.lastmod)
+                 for url, d in store.document_states(session, source.id).items()}
+    item_urls = tuple(store.active_listing_urls(session, source.id)) if kind in ("feed", "auto") else ()
+    return SourceSpec(source.id, source.resolved_url or source.url, kind, source.platform.name, source.etag,
+                      source.last_modified, config=source.config, documents=documents, item_urls=item_urls,
+                      max_pages=settings.max_pages_per_crawl, dead_link_sample=settings.dead_link_sample)
 
 
 def summaries(catalog: Catalog, specs: list[SourceSpec], after_run_ids: dict[int, int]) -> list[CrawlSummary]:
@@ -86,7 +100,7 @@ def crawl_here(settings: Settings, source_ids: list[int] | None = None) -> list[
 
     catalog = Catalog.from_settings(settings)
     try:
-        specs = source_specs(catalog, source_ids)
+        specs = source_specs(catalog, source_ids, settings)
         before = _last_run_ids(catalog, specs)
         if specs:
             process = CrawlerProcess(scrapy_settings(settings), install_root_handler=False)

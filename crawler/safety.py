@@ -1,9 +1,11 @@
 """Only public internet addresses are fetched, unless a network is explicitly allowed.
 
-Checked when an operator adds a source, and again before every request the crawler makes (so a
-redirect to a private address is refused too). Loopback, private, link-local, multicast, reserved
-and unspecified addresses are not public; SHAREHUB_ALLOW_PRIVATE_NETWORKS lists exceptions (tests,
-the demo).
+Checked when an operator adds a source, before every request the crawler makes (so a redirect to
+a private address is refused too, with a clear message), and once more by the crawler's DNS
+resolver on the very addresses it connects to (so a name that resolves differently the second
+time gains nothing). Loopback, private, link-local, multicast, reserved and unspecified addresses
+are not public; SHAREHUB_ALLOW_PRIVATE_NETWORKS lists exceptions (tests, the demo). Public
+addresses are fetched on the web's ports (80, 443) only; allowed private networks on any port.
 """
 
 from __future__ import annotations
@@ -30,9 +32,7 @@ def is_public(address: ipaddress._BaseAddress) -> bool:
 
 def address_allowed(address: str, allowed: Iterable[ipaddress._BaseNetwork] = ()) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return is_public(ip) or any(ip in network for network in allowed if ip.version == network.version)
+    return is_public(ip) or _in_networks(address, allowed)
 
 
 def resolve(host: str, port: int) -> list[str]:
@@ -62,4 +62,16 @@ def check_url(url: str, allowed: Iterable[ipaddress._BaseNetwork] = ()) -> list[
         raise UnsafeURLError(
             f"safety: {parts.hostname} resolves to {', '.join(refused)}, which is not a public address; "
             "set SHAREHUB_ALLOW_PRIVATE_NETWORKS to allow it")
+    if port not in WEB_PORTS and not all(_in_networks(a, allowed) for a in addresses):
+        raise UnsafeURLError(f"safety: public addresses are fetched on ports 80 and 443 only, not {port}")
     return addresses
+
+
+WEB_PORTS = (80, 443)
+
+
+def _in_networks(address: str, networks) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return any(ip in n for n in networks if ip.version == n.version)

@@ -20,6 +20,8 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                       "좌표({value})가 서울 밖에 있습니다."),
     "location_conflict": ("warning", "location", "The coordinates and the address name different districts; the coordinates were used.",
                           "좌표와 주소의 자치구가 다릅니다. 좌표를 사용했습니다."),
+    "no_structured_data": ("warning", None, "The page {value} has no schema.org listing data (JSON-LD, microdata or RDFa of a Product, Place, Event, Accommodation, …), so it gives no listing.",
+                           "페이지 {value}에 schema.org 목록 데이터(JSON-LD, 마이크로데이터, RDFa의 Product, Place, Event, Accommodation 등)가 없어 목록을 만들 수 없습니다."),
     "title_truncated": ("warning", "title", "The title was longer than {value} characters and was shortened.",
                         "제목이 {value}자를 넘어 줄였습니다."),
 }

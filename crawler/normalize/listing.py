@@ -56,7 +56,14 @@ def normalize_item(raw: RawItem, *, source_id: int, platform: str,
         source_id=source_id, item_key=raw.key or url, url=url, title=title, platform=platform,
         summary=summary, description_html=description_html, category=category, price=price,
         address=place.address, district=place.district, dong=place.dong, lat=place.lat, lon=place.lon,
+        starts_at=_aware(raw.extra.get("starts_at")), ends_at=_aware(raw.extra.get("ends_at")),
         published_at=raw.published, updated_at=raw.updated or raw.published,
         images=[u for u in (absolute_http_url(i, base_url) for i in raw.images) if u],
         tags=list(dict.fromkeys(tags)), language=raw.language)
     return listing, problems
+
+
+def _aware(value):
+    from datetime import datetime
+
+    return value if isinstance(value, datetime) and value.tzinfo is not None else None

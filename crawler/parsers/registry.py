@@ -1,33 +1,54 @@
-"""Source kind -> parser. Adding a kind means one parser module and one entry here."""
+"""Source kinds: which parser reads which document. Adding a kind = one parser module + one entry.
+
+A kind's `document` parser reads what the source URL serves and anything it leads to (a sitemap
+index's sitemaps, a listing's next pages, an API's next pages); its `page` parser, where it has
+one, reads the item pages those documents list (sitemap sources). Modules load on first use.
+"""
 
 from __future__ import annotations
 
-from typing import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Callable, Mapping
 
-from crawler.parsers import feed
 from crawler.parsers.base import ParseError, ParseResult
 
-Parser = Callable[[str, bytes], ParseResult]
+Parser = Callable[..., ParseResult]
 
 
-def _auto(base_url: str, body: bytes) -> ParseResult:
-    # Until the other kinds arrive, auto reads anything that is a feed, and says clearly what it
-    # found otherwise.
-    try:
-        return feed.parse(base_url, body)
-    except ParseError as exc:
-        raise ParseError(f"auto: nothing usable found at this URL ({exc})") from None
+@dataclass(frozen=True)
+class SourceKind:
+    name: str
+    document: str                 # "module:function"
+    page: str | None = None
+    conditional_entry: bool = True  # the entry document alone says whether anything changed
+
+    def parser(self, role: str) -> Parser:
+        target = self.page if role == "page" else self.document
+        if target is None:
+            raise ParseError(f"crawler: a {self.name} source has no {role} documents")
+        module, _, function = target.partition(":")
+        return getattr(import_module(module), function)
 
 
-PARSERS: dict[str, Parser] = {
-    "feed": feed.parse,
-    "auto": _auto,
+KINDS: Mapping[str, SourceKind] = {
+    "feed": SourceKind("feed", "crawler.parsers.feed:parse"),
+    # A sitemap index can stay the same while a child sitemap changes: always read the sitemaps,
+    # and let each page's lastmod and validators decide what to fetch.
+    "sitemap": SourceKind("sitemap", "crawler.parsers.sitemap:parse", page="crawler.parsers.structured:parse",
+                          conditional_entry=False),
+    "html": SourceKind("html", "crawler.parsers.html_list:parse", conditional_entry=False),
+    "json_api": SourceKind("json_api", "crawler.parsers.json_api:parse", conditional_entry=False),
 }
 
 
-def parser_for(kind: str) -> Parser:
+def kind(name: str) -> SourceKind:
     try:
-        return PARSERS[kind]
+        return KINDS[name]
     except KeyError:
-        raise ParseError(f"crawler: source kind {kind!r} is not supported yet "
-                         f"(supported: {', '.join(sorted(PARSERS))})") from None
+        raise ParseError(f"crawler: unknown source kind {name!r} (known: {', '.join(sorted(KINDS))})") from None
+
+
+def parse_document(kind_name: str, role: str, base_url: str, body: bytes, config: Mapping | None) -> ParseResult:
+    parser = kind(kind_name).parser(role)
+    return parser(base_url, body, config) if config is not None else parser(base_url, body)

@@ -1,16 +1,36 @@
-"""The spider for one source: a conditional GET of its URL, the body handed to its kind's parser."""
+"""The spider for one source: fetch its documents and hand each body to its kind's parser.
+
+It decides only what to fetch next: the entry document (with the stored validators), what that
+leads to (sitemaps, item pages whose lastmod moved, next pages), robots.txt sitemaps and feed
+links for the auto kind, and a small sample of item pages to find dead links. Every document
+becomes one `DocumentResult` item; the pipeline makes the crawl's outcome out of them.
+"""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.parsers.base import ParseError, ParseResult
-from crawler.parsers.registry import parser_for
+from crawler.parsers import registry
+from crawler.parsers.base import Link, ParseError, ParseResult
+from crawler.parsers.detect import detect_format
+
+GONE_STATUSES = (404, 410)
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    etag: str | None = None
+    last_modified: str | None = None
+    lastmod: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -18,24 +38,37 @@ class SourceSpec:
     """What a spider needs to know about a source (a plain value: spiders never touch the catalog)."""
     id: int
     url: str
-    kind: str
+    kind: str                        # auto, feed, sitemap, html, json_api
     platform: str
     etag: str | None = None
     last_modified: str | None = None
+    config: Mapping[str, Any] | None = None
+    documents: Mapping[str, DocumentState] = field(default_factory=dict)
+    item_urls: tuple[str, ...] = ()  # active listings' pages, for the dead-link sample
+    max_pages: int = 500
+    dead_link_sample: int = 5
 
 
 @dataclass
-class FetchResult:
-    """One fetched-and-parsed document, or why there is none. The pipeline records it."""
+class DocumentResult:
+    """One fetched document (or why there is none). The pipeline records the crawl from these."""
     source_id: int
-    outcome: str                      # ok, not_modified, failed
     url: str
+    role: str                         # entry, sitemap, page, next, robots, check
+    outcome: str                      # ok, not_modified, failed, skipped
+    kind: str | None = None           # the kind the document was read as (auto resolves here)
     http_status: int | None = None
     parsed: ParseResult | None = None
     error: str | None = None
     etag: str | None = None
     last_modified: str | None = None
-    warnings: list[str] = field(default_factory=list)
+    lastmod: datetime | None = None
+    retry_after: float | None = None
+    resolved_url: str | None = None   # auto: the feed or site the source turned out to be
+
+    @property
+    def warnings(self) -> list[str]:
+        return list(self.parsed.warnings) if self.parsed else []
 
 
 class SourceSpider(scrapy.Spider):
@@ -44,48 +77,187 @@ class SourceSpider(scrapy.Spider):
     def __init__(self, source: SourceSpec, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.source = source
+        self.kind = None if source.kind == "auto" else source.kind
+        self.requested: set[str] = set()
+        self.pages_left = source.max_pages
+        self.truncated = False
 
+    # -- requests -----------------------------------------------------------------------------
     async def start(self):
         headers = {}
-        if self.source.etag:
-            headers["If-None-Match"] = self.source.etag
-        if self.source.last_modified:
-            headers["If-Modified-Since"] = self.source.last_modified
-        yield scrapy.Request(self.source.url, headers=headers, callback=self.parse_body,
-                             errback=self.on_error, dont_filter=True,
-                             meta={"handle_httpstatus_list": [304]})
+        if self.source.kind == "auto" or registry.kind(self.source.kind).conditional_entry:
+            headers = _conditional(self.source.etag, self.source.last_modified)
+        request = self._request(self.source.url, "entry", headers=headers)
+        if request is not None:
+            yield request
 
-    def parse_body(self, response):
+    def _request(self, url: str, role: str, headers: Mapping[str, str] | None = None,
+                 lastmod: datetime | None = None, **meta) -> scrapy.Request | None:
+        if url in self.requested:
+            return None
+        if self.pages_left <= 0:
+            self.truncated = True
+            return None
+        self.requested.add(url)
+        self.pages_left -= 1
+        return scrapy.Request(url, headers=dict(headers or {}), callback=self.parse_document,
+                              errback=self.on_error, dont_filter=True,
+                              meta={"role": role, "lastmod": lastmod, "handle_httpstatus_list": [304], **meta},
+                              priority={"entry": 3, "robots": 3, "sitemap": 2, "next": 2}.get(role, 0))
+
+    def _follow(self, links: list[Link]):
+        for link in links:
+            if link.role == "page":
+                known = self.source.documents.get(link.url)
+                if known and link.lastmod and known.lastmod and link.lastmod <= known.lastmod:
+                    # Unchanged since we read it: no request, and its listings count as seen.
+                    yield DocumentResult(self.source.id, link.url, "page", "skipped", kind=self.kind,
+                                         lastmod=link.lastmod)
+                    continue
+                headers = _conditional(known.etag, known.last_modified) if known else {}
+                request = self._request(link.url, "page", headers=headers, lastmod=link.lastmod)
+            else:
+                request = self._request(link.url, link.role if link.role in ("sitemap", "next") else "next",
+                                        lastmod=link.lastmod)
+            if request is not None:
+                yield request
+
+    # -- responses ----------------------------------------------------------------------------
+    def parse_document(self, response):
+        role = response.meta["role"]
+        base = self._result(response, role)
         if response.status == 304:
-            yield FetchResult(self.source.id, "not_modified", response.url, http_status=304,
-                              etag=self.source.etag, last_modified=self.source.last_modified)
+            base.outcome = "not_modified"
+            yield base
             return
-        etag = _header(response, b"ETag")
-        last_modified = _header(response, b"Last-Modified")
+        if role == "check":
+            yield base
+            return
+        if role == "robots":
+            yield from self._from_robots(response, base)
+            return
+        if self.kind is None:
+            yield from self._detect(response, base)
+            return
+        if self.kind == "sitemap" and role == "entry" and detect_format(response.body) == "html":
+            # A site's root rather than its sitemap: robots.txt says where the sitemaps are.
+            base.outcome = "skipped"
+            yield base
+            request = self._request(urljoin(response.url, "/robots.txt"), "robots", auto_entry=response.url)
+            if request is not None:
+                yield request
+            return
         try:
-            parsed = parser_for(self.source.kind)(response.url, response.body)
+            parsed = registry.parse_document(self.kind, role, response.url, response.body, self.source.config)
         except ParseError as exc:
-            yield FetchResult(self.source.id, "failed", response.url, http_status=response.status,
-                              error=str(exc))
+            base.outcome, base.error = "failed", str(exc)
+            yield base
             return
-        yield FetchResult(self.source.id, "ok", response.url, http_status=response.status, parsed=parsed,
-                          etag=etag, last_modified=last_modified, warnings=list(parsed.warnings))
+        base.parsed = parsed
+        yield base
+        yield from self._follow(parsed.links)
+        if role == "entry" and self.kind == "feed":
+            yield from self._dead_link_sample()
+
+    def _result(self, response, role: str) -> DocumentResult:
+        return DocumentResult(self.source.id, response.url, role, "ok", kind=self.kind, http_status=response.status,
+                              etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
+                              lastmod=response.meta.get("lastmod"))
+
+    def _detect(self, response, base: DocumentResult):
+        """The auto kind: what the entry URL serves decides what the source is."""
+        found = detect_format(response.body)
+        if found in ("xml-feed", "jsonfeed"):
+            self.kind = base.kind = "feed"
+        elif found == "sitemap":
+            self.kind = base.kind = "sitemap"
+        elif found == "html":
+            from crawler.parsers.discovery import feed_links
+
+            feeds = feed_links(response.url, response.body)
+            if feeds:
+                self.kind = "feed"
+                base.outcome, base.kind, base.resolved_url = "skipped", "feed", feeds[0]
+                yield base
+                request = self._request(feeds[0], "entry")
+                if request is not None:
+                    yield request
+                return
+            base.outcome = "skipped"
+            yield base
+            request = self._request(urljoin(response.url, "/robots.txt"), "robots", auto_entry=response.url)
+            if request is not None:
+                yield request
+            return
+        else:
+            base.outcome = "failed"
+            base.error = ("auto: nothing usable found: the URL serves JSON that is not a JSON Feed; "
+                          "add it with --kind json_api and a field mapping" if found == "json" else
+                          f"auto: nothing usable found: the URL serves neither a feed, a sitemap nor an HTML page ({found})")
+            yield base
+            return
+        yield from self.parse_document(response)
+
+    def _from_robots(self, response, base: DocumentResult):
+        from crawler.parsers.sitemap import sitemaps_from_robots
+
+        sitemaps = sitemaps_from_robots(response.url, response.body) if response.status == 200 else []
+        if not sitemaps:
+            base.outcome = "failed"
+            base.error = ("auto: nothing usable found: the page links no feed (<link rel=\"alternate\">) "
+                          "and robots.txt names no sitemap")
+            base.role = "entry"
+            yield base
+            return
+        self.kind = base.kind = "sitemap"
+        base.resolved_url = response.meta.get("auto_entry") or base.resolved_url
+        yield base
+        for url in sitemaps:
+            request = self._request(url, "sitemap")
+            if request is not None:
+                yield request
+
+    def _dead_link_sample(self):
+        urls = list(self.source.item_urls)
+        random.shuffle(urls)
+        for url in urls[: self.source.dead_link_sample]:
+            request = self._request(url, "check")
+            if request is not None:
+                yield request
 
     def on_error(self, failure):
         request = failure.request
-        status = None
+        role = request.meta.get("role", "entry")
+        result = DocumentResult(self.source.id, request.url, role, "failed", kind=self.kind,
+                                lastmod=request.meta.get("lastmod"))
         if failure.check(HttpError):
-            status = failure.value.response.status
-            message = f"http: {request.url} answered {status}"
+            response = failure.value.response
+            result.http_status = response.status
+            result.retry_after = response.meta.get("retry_after")
+            result.error = f"http: {request.url} answered {response.status}"
+            if result.retry_after:
+                result.error += f" (Retry-After {result.retry_after:.0f} s)"
         elif failure.check(DNSLookupError):
-            message = f"http: cannot resolve host of {request.url}"
+            result.error = f"http: cannot resolve host of {request.url}: {failure.getErrorMessage()}"
         elif failure.check(TimeoutError, TCPTimedOutError):
-            message = f"http: {request.url} did not answer in time"
+            result.error = f"http: {request.url} did not answer in time"
         elif failure.check(IgnoreRequest):
-            message = f"crawler: {request.url} not fetched: {failure.getErrorMessage()}"
+            result.error = f"crawler: {request.url} not fetched: {failure.getErrorMessage()}"
         else:
-            message = f"http: {request.url}: {failure.getErrorMessage() or failure.type.__name__}"
-        yield FetchResult(self.source.id, "failed", request.url, http_status=status, error=message)
+            result.error = f"http: {request.url}: {failure.getErrorMessage() or failure.type.__name__}"
+        if role == "robots":
+            result.role, result.error = "entry", ("auto: nothing usable found: the page links no feed and "
+                                                  f"robots.txt could not be read ({result.error})")
+        yield result
+
+
+def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
+    headers = {}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
 
 
 def _header(response, name: bytes) -> str | None:

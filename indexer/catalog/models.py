@@ -66,6 +66,8 @@ class Source(Base):
     url: Mapped[str] = mapped_column(String(2000))
     kind: Mapped[str] = mapped_column(String(20))              # as asked: auto, feed, ...
     resolved_kind: Mapped[str | None] = mapped_column(String(20))  # what auto found
+    resolved_url: Mapped[str | None] = mapped_column(String(2000))  # e.g. the feed an HTML page advertises
+    config: Mapped[dict | None] = mapped_column(JSON)  # html selectors, json_api mapping or preset
     interval_minutes: Mapped[int] = mapped_column(Integer)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
     etag: Mapped[str | None] = mapped_column(String(500))
@@ -79,6 +81,23 @@ class Source(Base):
                                                   passive_deletes=True, order_by="CrawlRun.id")
 
 
+class SourceDocument(Base):
+    """What the crawler last knew of one document of a source (a sitemap page, a listing page):
+    its validators for a conditional GET, and the sitemap lastmod it had when fetched."""
+
+    __tablename__ = "source_documents"
+    __table_args__ = (UniqueConstraint("source_id", "url"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    lastmod: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class CrawlRun(Base):
     __tablename__ = "crawl_runs"
 
@@ -86,7 +105,7 @@ class CrawlRun(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    outcome: Mapped[str] = mapped_column(String(20), default="running")  # ok, not_modified, failed
+    outcome: Mapped[str] = mapped_column(String(20), default="running")  # ok, partial, not_modified, failed
     http_status: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(Text)
     format: Mapped[str | None] = mapped_column(String(40))
@@ -96,6 +115,7 @@ class CrawlRun(Base):
     unchanged: Mapped[int] = mapped_column(Integer, default=0)
     invalid: Mapped[int] = mapped_column(Integer, default=0)
     gone: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # documents fetched
 
     source: Mapped[Source] = relationship(back_populates="runs")
 
@@ -138,6 +158,9 @@ class ListingRow(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="active")  # active, gone, removed
+    # Successful crawls in a row that did not contain the item; at the setting's limit it is gone.
+    missed_crawls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    gone_reason: Mapped[str | None] = mapped_column(String(40))  # missing, dead_link
     content_hash: Mapped[str] = mapped_column(String(64))
 
 

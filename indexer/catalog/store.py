@@ -12,7 +12,8 @@ from typing import Iterable, Iterator
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from indexer.catalog.models import CrawlRun, ItemDiagnostic, ListingRow, Platform, Source, utcnow
+from indexer.catalog.models import (CrawlRun, ItemDiagnostic, ListingRow, Platform, Source, SourceDocument,
+                                    utcnow)
 from indexer.listing import Diagnostic, Listing, Price, search_document
 
 SOURCE_KINDS = ("auto", "feed", "sitemap", "html", "json_api")
@@ -75,6 +76,7 @@ def delete_source(session: Session, source_id: int) -> list[str]:
     session.execute(delete(ItemDiagnostic).where(ItemDiagnostic.source_id == source_id))
     session.execute(delete(ListingRow).where(ListingRow.source_id == source_id))
     session.execute(delete(CrawlRun).where(CrawlRun.source_id == source_id))
+    session.execute(delete(SourceDocument).where(SourceDocument.source_id == source_id))
     session.delete(source)
     return ids
 
@@ -99,11 +101,19 @@ class ItemReport:
 class AppliedCrawl:
     counts: dict[str, int]
     changed: list[Listing]   # new or updated: to (re)index
+    gone: list[str] = field(default_factory=list)  # listing ids that left: to remove from the index
 
 
-def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport],
-                now: datetime | None = None) -> AppliedCrawl:
-    """Write one successful crawl's items: new and changed listings, untouched unchanged ones."""
+def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], *,
+                complete: bool = True, gone_after: int = 3, present_urls: Iterable[str] = (),
+                dead_urls: Iterable[str] = (), now: datetime | None = None) -> AppliedCrawl:
+    """Write one crawl's items: new and changed listings, unchanged ones untouched.
+
+    Only a complete crawl (every document of the source read) counts a missing listing as missed;
+    at `gone_after` misses in a row it is gone. `present_urls` are pages the crawl did not need to
+    fetch (unchanged per sitemap lastmod): their listings count as seen. `dead_urls` answered 404
+    or 410: their listings are gone at once.
+    """
     now = now or utcnow()
     reports = list(reports)
     listings = {r.listing.id: r.listing for r in reports if r.listing is not None}
@@ -127,6 +137,31 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport],
             # Unchanged rows are not written at all: an active listing of a source was seen at
             # that source's last successful crawl, so last_seen_at only moves when content does.
             counts["unchanged"] += 1
+            if row.missed_crawls:
+                row.missed_crawls = 0
+    dead = set(dead_urls)
+    present = set(present_urls)
+    gone: list[str] = []
+    for listing_id, row in existing.items():
+        if row.status != "active" or listing_id in listings:
+            continue
+        if row.url in dead:
+            reason = "dead_link"
+        elif row.url in present or not complete:
+            continue
+        else:
+            row.missed_crawls = (row.missed_crawls or 0) + 1
+            if row.missed_crawls < gone_after:
+                continue
+            reason = "missing"
+        row.status, row.gone_reason = "gone", reason
+        gone.append(listing_id)
+    for listing_id in listings:
+        row = existing.get(listing_id)
+        if row is not None and row.url in dead and listing_id not in gone:
+            row.status, row.gone_reason = "gone", "dead_link"
+            gone.append(listing_id)
+    counts["gone"] = len(gone)
     for report in reports:
         for d in report.diagnostics:
             session.add(ItemDiagnostic(
@@ -135,12 +170,14 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport],
                 code=d.code, message_en=d.message_en, message_ko=d.message_ko, created_at=now))
     for key, value in counts.items():
         setattr(run, key, value)
-    return AppliedCrawl(counts=counts, changed=changed)
+    changed = [l for l in changed if l.id not in gone]
+    return AppliedCrawl(counts=counts, changed=changed, gone=gone)
 
 
 def finish_run(session: Session, run: CrawlRun, outcome: str, *, http_status: int | None = None,
                error: str | None = None, format: str | None = None, etag: str | None = None,
-               last_modified: str | None = None, now: datetime | None = None) -> None:
+               last_modified: str | None = None, resolved_kind: str | None = None,
+               resolved_url: str | None = None, now: datetime | None = None) -> None:
     now = now or utcnow()
     run.outcome = outcome
     run.finished_at = now
@@ -151,13 +188,39 @@ def finish_run(session: Session, run: CrawlRun, outcome: str, *, http_status: in
     if source is None:  # deleted while it was being crawled
         return
     source.last_crawled_at = now
-    if outcome in ("ok", "not_modified"):
+    if outcome in ("ok", "partial", "not_modified"):
         source.last_success_at = now
-        if outcome == "ok":
+        if outcome in ("ok", "partial"):
             source.etag = etag
             source.last_modified = last_modified
-        if format and not source.resolved_kind:
-            source.resolved_kind = "feed"
+        if resolved_kind and source.kind == "auto":
+            source.resolved_kind = resolved_kind
+            source.resolved_url = resolved_url if resolved_url and resolved_url != source.url else None
+
+
+def document_states(session: Session, source_id: int) -> dict[str, SourceDocument]:
+    return {d.url: d for d in session.scalars(select(SourceDocument).where(SourceDocument.source_id == source_id))}
+
+
+def record_documents(session: Session, source_id: int, documents: Iterable, now: datetime | None = None) -> None:
+    """Remember each fetched document's validators and lastmod for the next crawl."""
+    now = now or utcnow()
+    known = document_states(session, source_id)
+    for doc in documents:
+        row = known.get(doc.url)
+        if row is None:
+            row = known[doc.url] = SourceDocument(source_id=source_id, url=doc.url)
+            session.add(row)
+        if doc.outcome == "ok":
+            row.etag, row.last_modified = doc.etag, doc.last_modified
+        row.lastmod = doc.lastmod if doc.outcome in ("ok", "not_modified") else row.lastmod
+        row.http_status = doc.http_status
+        row.fetched_at = now
+
+
+def active_listing_urls(session: Session, source_id: int, limit: int = 1000) -> list[str]:
+    return list(session.scalars(select(ListingRow.url).where(ListingRow.source_id == source_id,
+                                                              ListingRow.status == "active").limit(limit)))
 
 
 def _row_from_listing(row: ListingRow, listing: Listing, digest: str, now: datetime) -> ListingRow:
@@ -189,6 +252,8 @@ def _row_from_listing(row: ListingRow, listing: Listing, digest: str, now: datet
     row.language = listing.language
     row.last_seen_at = now
     row.status = "active"
+    row.missed_crawls = 0
+    row.gone_reason = None
     row.content_hash = digest
     return row
 
