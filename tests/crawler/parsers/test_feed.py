@@ -9,7 +9,7 @@ import pytest
 
 from crawler.parsers import feed
 from crawler.parsers.base import ParseError
-from crawler.parsers.registry import parser_for
+from crawler.parsers import registry
 
 RSS = (b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>t</title>'
        b"<item><title>rss item</title><link>https://a.example/1</link></item></channel></rss>")
@@ -48,8 +48,7 @@ def test_refusals_say_what_the_body_is(body, message):
         feed.parse("https://a.example/feed", body)
 
 
-def test_registry_uses_it_for_feed_and_auto():
-    assert parser_for("feed")("", RSS).items[0].title == "rss item"
-    with pytest.raises(ParseError,
-                       match=r"^auto: nothing usable found at this URL \(feed: not a feed: looks like HTML"):
-        parser_for("auto")("", b"<html><body>x</body></html>")
+def test_registry_reads_feed_sources_with_it():
+    assert registry.parse_document("feed", "entry", "", RSS, None).items[0].title == "rss item"
+    with pytest.raises(ParseError, match=r"^crawler: unknown source kind 'rss'"):
+        registry.kind("rss")
