@@ -84,7 +84,7 @@ class RetryAfterMiddleware:
         if wait is None:
             wait = float(2 ** tries)
         if tries >= self.times or wait > self.max_wait:
-            response.meta["retry_after"] = wait
+            request.meta["retry_after"] = wait  # for the errback, and the scheduler after it
             return response
         log.info("crawler: %s answered %s; retrying in %.0f s", request.url, response.status, wait)
         await asyncio.sleep(wait)

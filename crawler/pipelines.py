@@ -60,6 +60,10 @@ def judge(results: list[DocumentResult], source, *, truncated: bool = False) -> 
     if entry.outcome == "failed":
         verdict.error = entry.error
         return verdict
+    if entry.outcome == "skipped" and not any(r.parsed for r in results):
+        # The entry led elsewhere (a feed link, robots.txt) and nothing came of it.
+        verdict.error = "crawler: the crawl ended before the source's documents were read"
+        return verdict
     verdict.etag, verdict.last_modified = entry.etag, entry.last_modified
     verdict.format = entry.parsed.format if entry.parsed else None
     problems: list[str] = []
@@ -149,8 +153,12 @@ class CatalogPipeline:
                                             gone_after=self.settings.gone_after_missed_crawls,
                                             present_urls=verdict.present_urls, dead_urls=verdict.dead_urls)
                 store.record_documents(session, source.id, verdict.documents)
-            elif verdict.outcome == "not_modified" and verdict.dead_urls:
-                applied = store.apply_items(session, run, [], complete=False, dead_urls=verdict.dead_urls)
+            elif verdict.outcome == "not_modified":
+                applied = store.repeat_misses(session, run, gone_after=self.settings.gone_after_missed_crawls)
+                if verdict.dead_urls:
+                    dead = store.apply_items(session, run, [], complete=False, dead_urls=verdict.dead_urls)
+                    applied.gone.extend(dead.gone)
+                    run.gone = len(applied.gone)
             run.pages = verdict.pages
             store.finish_run(session, run, verdict.outcome, http_status=verdict.http_status, error=verdict.error,
                              format=verdict.format, etag=verdict.etag, last_modified=verdict.last_modified,

@@ -233,7 +233,7 @@ class SourceSpider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             result.http_status = response.status
-            result.retry_after = response.meta.get("retry_after")
+            result.retry_after = request.meta.get("retry_after")
             result.error = f"http: {request.url} answered {response.status}"
             if result.retry_after:
                 result.error += f" (Retry-After {result.retry_after:.0f} s)"

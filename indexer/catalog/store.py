@@ -174,6 +174,21 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], 
     return AppliedCrawl(counts=counts, changed=changed, gone=gone)
 
 
+def repeat_misses(session: Session, run: CrawlRun, *, gone_after: int = 3) -> AppliedCrawl:
+    """A 304: the source says exactly what it said last time, so what it lacked then it lacks
+    again; each such listing is missed once more."""
+    gone: list[str] = []
+    rows = session.scalars(select(ListingRow).where(ListingRow.source_id == run.source_id,
+                                                     ListingRow.status == "active", ListingRow.missed_crawls > 0))
+    for row in rows:
+        row.missed_crawls += 1
+        if row.missed_crawls >= gone_after:
+            row.status, row.gone_reason = "gone", "missing"
+            gone.append(row.id)
+    run.gone = len(gone)
+    return AppliedCrawl(counts={"gone": len(gone)}, changed=[], gone=gone)
+
+
 def finish_run(session: Session, run: CrawlRun, outcome: str, *, http_status: int | None = None,
                error: str | None = None, format: str | None = None, etag: str | None = None,
                last_modified: str | None = None, resolved_kind: str | None = None,
