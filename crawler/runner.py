@@ -103,7 +103,7 @@ def crawl_here(settings: Settings, source_ids: list[int] | None = None) -> list[
         specs = source_specs(catalog, source_ids, settings)
         before = _last_run_ids(catalog, specs)
         if specs:
-            process = CrawlerProcess(scrapy_settings(settings), install_root_handler=False)
+            process = CrawlerProcess({**scrapy_settings(settings), "LOG_INSTALL_ROOT_HANDLER": False})
             for spec in specs:
                 process.crawl(SourceSpider, source=spec)
             process.start()

@@ -28,15 +28,16 @@ def _synonym_index() -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def _word_patterns() -> list[tuple[re.Pattern, str]]:
-    patterns = []
-    for synonym, key in sorted(_synonym_index().items(), key=lambda kv: -len(kv[0])):
+def _word_pattern() -> re.Pattern:
+    """Every synonym in one alternation, longest first, so one scan finds the first mention."""
+    alternatives = []
+    for synonym in sorted(_synonym_index(), key=len, reverse=True):
         if re.fullmatch(r"[a-z0-9 -]+", synonym):
-            patterns.append((re.compile(rf"\b{re.escape(synonym)}s?\b"), key))
+            alternatives.append(rf"\b{re.escape(synonym)}s?\b")
         elif len(synonym) >= 2:
             # Korean words are found inside compounds (전동드릴 → 드릴) but not single syllables.
-            patterns.append((re.compile(re.escape(synonym)), key))
-    return patterns
+            alternatives.append(re.escape(synonym))
+    return re.compile("|".join(alternatives))
 
 
 def category_from_labels(labels: Iterable[str]) -> str | None:
@@ -53,12 +54,12 @@ def category_from_text(*texts: str | None) -> str | None:
     text = _norm(" ".join(t for t in texts if t))
     if not text:
         return None
-    best: tuple[int, str] | None = None
-    for pattern, key in _word_patterns():
-        m = pattern.search(text)
-        if m and (best is None or m.start() < best[0]):
-            best = (m.start(), key)
-    return best[1] if best else None
+    m = _word_pattern().search(text)
+    if not m:
+        return None
+    index = _synonym_index()
+    word = m.group(0)
+    return index.get(word) or index.get(word[:-1])
 
 
 def categorize(labels: Iterable[str], title: str | None, summary: str | None) -> str | None:

@@ -61,24 +61,28 @@ def nearest_dong(district: str, lat: float, lon: float) -> str | None:
 
 
 @lru_cache(maxsize=None)
-def _district_patterns() -> list[tuple[re.Pattern, str]]:
-    patterns = []
+def _district_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One alternation of every gu name, Korean and romanized: a single scan of the text."""
+    names: dict[str, str] = {}
+    alternatives = []
     for code, d in reference.districts().items():
         stem_en = d.name_en.removesuffix("-gu")
-        # "마포구" as a word; "Mapo-gu" / "Mapo gu" / "Mapogu"
-        patterns.append((re.compile(rf"(?<![가-힣]){d.name_ko}(?![가-힣])"), code))
-        patterns.append((re.compile(rf"\b{stem_en}[\s-]?gu\b", re.IGNORECASE), code))
-    return patterns
+        names[d.name_ko] = code
+        names[stem_en.casefold()] = code
+        alternatives.append(rf"(?<![가-힣]){d.name_ko}(?![가-힣])")
+        alternatives.append(rf"\b{stem_en}[\s-]?gu\b")
+    return re.compile("|".join(alternatives), re.IGNORECASE), names
 
 
 @lru_cache(maxsize=None)
-def _dong_patterns() -> dict[str, list[tuple[re.Pattern, str]]]:
-    by_district: dict[str, list[tuple[re.Pattern, str]]] = {}
+def _dong_patterns() -> dict[str, tuple[re.Pattern, dict[str, str]]]:
+    """Per gu, one alternation of its dong names (written without 제, see _without_je)."""
+    names_by_district: dict[str, dict[str, str]] = {}
     for dong in reference.dongs():
-        name = _without_je(dong.name_ko)
-        by_district.setdefault(dong.district, []).append(
-            (re.compile(rf"(?<![가-힣]){re.escape(name)}(?![가-힣])"), dong.name_ko))
-    return by_district
+        names_by_district.setdefault(dong.district, {})[_without_je(dong.name_ko)] = dong.name_ko
+    return {district: (re.compile("(?<![가-힣])(" + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                                  + ")(?![가-힣])"), names)
+            for district, names in names_by_district.items()}
 
 
 _SEOUL = re.compile(r"서울(?:특별시|시)?|Seoul", re.IGNORECASE)
@@ -88,16 +92,15 @@ _ADDRESS = re.compile(
 
 
 def district_from_text(text: str | None) -> str | None:
+    """The gu named first in the text."""
     if not text:
         return None
-    found = {}
-    for pattern, code in _district_patterns():
-        m = pattern.search(text)
-        if m:
-            found.setdefault(code, m.start())
-    if not found:
+    pattern, names = _district_pattern()
+    m = pattern.search(text)
+    if not m:
         return None
-    return min(found, key=found.get)
+    word = m.group(0)
+    return names.get(word) or names[re.sub(r"[\s-]?gu$", "", word, flags=re.IGNORECASE).casefold()]
 
 
 def _without_je(text: str) -> str:
@@ -108,11 +111,12 @@ def _without_je(text: str) -> str:
 def dong_from_text(text: str | None, district: str) -> str | None:
     if not text:
         return None
-    text = _without_je(text)
-    for pattern, name in _dong_patterns().get(district, ()):
-        if pattern.search(text):
-            return name
-    return None
+    entry = _dong_patterns().get(district)
+    if entry is None:
+        return None
+    pattern, names = entry
+    m = pattern.search(_without_je(text))
+    return names[m.group(1)] if m else None
 
 
 def find_address(text: str | None) -> str | None:
