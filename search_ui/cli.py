@@ -96,8 +96,10 @@ def sources() -> None:
 @click.option("--kind", type=click.Choice(["auto", "feed", "sitemap", "html", "json_api"]), default="auto",
               show_default=True)
 @click.option("--interval", type=click.IntRange(min=1), help="Minutes between crawls.")
+@click.option("--config", "source_config", metavar="JSON|@FILE",
+              help="The source's declaration: CSS selectors for html, a field mapping or preset for json_api.")
 @click.pass_context
-def sources_add(ctx, url, platform_name, kind, interval) -> None:
+def sources_add(ctx, url, platform_name, kind, interval, source_config) -> None:
     """Register a source; prints its id."""
     from urllib.parse import urlsplit
 
@@ -112,18 +114,42 @@ def sources_add(ctx, url, platform_name, kind, interval) -> None:
         check_url(url, parse_networks(settings.allow_private_networks))
     except UnsafeURLError as exc:
         raise click.UsageError(str(exc)) from None
+    config = _read_source_config(source_config)
+    if kind in ("html", "json_api") and config is None:
+        raise click.UsageError(f"a {kind} source needs --config (see README: source kinds)")
     name = platform_name or urlsplit(url).hostname
     with _catalog(ctx).session() as session:
         platform = store.get_or_create_platform(session, name)
         source = store.add_source(session, platform, url, kind, interval or settings.default_interval_minutes)
+        source.config = config
         source_id = source.id
     click.echo(source_id)
+
+
+def _read_source_config(value: str | None) -> dict | None:
+    if not value:
+        return None
+    text = value
+    if value.startswith("@"):
+        try:
+            with open(value[1:], encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            raise click.UsageError(f"--config: cannot read {value[1:]}: {exc.strerror}") from None
+    try:
+        config = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.UsageError(f"--config: not valid JSON: {exc}") from None
+    if not isinstance(config, dict):
+        raise click.UsageError("--config: must be a JSON object")
+    return config
 
 
 def _source_dict(source, counts: dict[int, int], run=None, diagnostics=None) -> dict:
     data = {
         "id": source.id, "url": source.url, "platform": source.platform.name, "kind": source.kind,
-        "resolved_kind": source.resolved_kind, "interval_minutes": source.interval_minutes,
+        "resolved_kind": source.resolved_kind, "resolved_url": source.resolved_url, "config": source.config,
+        "interval_minutes": source.interval_minutes,
         "paused": source.paused, "active_listings": counts.get(source.id, 0),
         "last_crawled_at": source.last_crawled_at.isoformat() if source.last_crawled_at else None,
         "last_success_at": source.last_success_at.isoformat() if source.last_success_at else None,
