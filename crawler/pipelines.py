@@ -76,7 +76,7 @@ def judge(results: list[DocumentResult], source, *, truncated: bool = False) -> 
             continue
         if r.outcome in ("skipped", "not_modified") and r.role == "page":
             verdict.present_urls.add(r.url)
-        if r.outcome == "failed" and r is not entry:
+        if r.outcome in ("failed", "refused") and r is not entry:
             problems.append(r.error or f"crawler: {r.url} failed")
         if r.parsed:
             problems.extend(r.parsed.warnings)

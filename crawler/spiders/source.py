@@ -243,6 +243,9 @@ class SourceSpider(scrapy.Spider):
             result.error = f"http: {request.url} did not answer in time"
         elif failure.check(IgnoreRequest):
             result.error = f"crawler: {request.url} not fetched: {failure.getErrorMessage()}"
+            if role != "entry" and "robots.txt" in result.error:
+                # The partner asked robots not to read it: respected, and not a failure of the crawl.
+                result.outcome = "refused"
         else:
             result.error = f"http: {request.url}: {failure.getErrorMessage() or failure.type.__name__}"
         if role == "robots":
