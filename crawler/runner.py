@@ -104,6 +104,8 @@ def crawl_here(settings: Settings, source_ids: list[int] | None = None) -> list[
         before = _last_run_ids(catalog, specs)
         if specs:
             process = CrawlerProcess({**scrapy_settings(settings), "LOG_INSTALL_ROOT_HANDLER": False})
+            # Our handlers log; Scrapy's own loggers would otherwise pass every scraped item at DEBUG.
+            logging.getLogger("scrapy").setLevel(settings.log_level.upper())
             for spec in specs:
                 process.crawl(SourceSpider, source=spec)
             process.start()

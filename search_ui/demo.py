@@ -47,7 +47,11 @@ def run_demo(settings: Settings, host: str | None = None, port: int | None = Non
             for partner in simulator.partners:
                 platform = store.get_or_create_platform(session, partner.name, name_ko=partner.name_ko,
                                                         homepage=partner.homepage_url)
-                store.add_source(session, platform, partner.feed_url, "auto", RECRAWL_MINUTES)
+                # Feeds and sitemaps are found by auto; an API's mapping and a page's selectors are
+                # declared, as an operator would.
+                kind = partner.kind if partner.config else "auto"
+                source = store.add_source(session, platform, partner.feed_url, kind, RECRAWL_MINUTES)
+                source.config = partner.config
         reindex_all(catalog, settings)  # an index left by an earlier demo must not show stale items
         click.echo("demo: crawling the sample partners …", err=True)
         for summary in crawl_in_subprocess(settings):

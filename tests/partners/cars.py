@@ -6,6 +6,7 @@ summary with per-10-minute, hourly and per-km prices, an address in the content,
 dates with +09:00 and an image. One item has no url at all and a ``urn:`` id.
 
 12 items: 11 listings over 8 districts and 1 with no web link (diagnostic "invalid_link").
+Above scale 1 the feed adds copies of the 11 listings (vehicle numbers from 20001, "(#k)" titles).
 """
 
 from __future__ import annotations
@@ -164,6 +165,13 @@ ITEMS: tuple[Item, ...] = (
 )
 
 
+def clone(item: Item, k: int) -> Item:
+    """The k-th extra copy of a listing, for scale > 1."""
+    vehicle = 20000 + k
+    return {**item, "id": f"nanumcar-vehicle-{vehicle}", "vehicle": vehicle, "title": f"{item['title']} (#{k})",
+            "path": f"/vehicles/{vehicle}"}
+
+
 def _iso(value: datetime) -> str:
     return value.astimezone(KST).isoformat(timespec="seconds")
 
@@ -213,4 +221,5 @@ SPEC = PartnerSpec(
     description_ko="지하철역 가까운 나눔카 존에서 10분 단위로 차를 빌려 쓰세요.",
     items=ITEMS, render_feed=render_feed,
     last_modified=datetime(2026, 11, 24, 18, 5, tzinfo=KST),
+    feed_repeat=(b"json", b'"items": ['), clone=clone,
 )

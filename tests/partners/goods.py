@@ -6,6 +6,7 @@ JSP page with a query string, descriptions in HTML (some in CDATA, some entity-e
 price phrase and an address, some items with a GeoRSS point, and one item with no title.
 
 13 items: 12 listings over 6 districts and 1 without a title (diagnostic "missing_title").
+Above scale 1 the feed adds copies of the 12 listings (item numbers from 1001, "(#k)" titles).
 """
 
 from __future__ import annotations
@@ -150,6 +151,13 @@ ITEMS: tuple[Item, ...] = (
 )
 
 
+def clone(item: Item, k: int) -> Item:
+    """The k-th extra copy of a listing, for scale > 1."""
+    no = 1000 + k
+    return {**item, "id": f"NSC-ITEM-{no:04d}", "no": no, "title": f"{item['title']} (#{k})",
+            "path": f"/share/view.do?itemNo={no}&menuId=21"}
+
+
 def _description(item: Item) -> str:
     html = item["description_html"]
     if item["cdata"]:
@@ -202,4 +210,5 @@ SPEC = PartnerSpec(
     description_ko="공구, 캠핑용품, 유아용품을 이웃과 나눠 써요.",
     items=ITEMS, render_feed=render_feed,
     last_modified=datetime(2026, 11, 24, 9, 10, tzinfo=KST),
+    feed_repeat=(b"<item>", b"</item>"), clone=clone,
 )

@@ -5,42 +5,61 @@ returns, so a client can connect at once; stopping wakes any request held by a `
 
 Per partner it serves:
 
-- the feed (``Partner.feed_url``) with conditional GET: a strong ETag (hash of the body) and a
-  Last-Modified that is fixed per data version; a matching ``If-None-Match`` (or, without one, an
-  ``If-Modified-Since`` not older than Last-Modified) gets 304 with no body;
-- ``/private/...``: the same feed again (a members-only mirror), which ``/robots.txt`` disallows,
-  so a crawler that ignores robots.txt is caught by ``requests()``;
-- ``/robots.txt`` (allow all but ``/private/``), ``/`` (homepage with a feed autodiscovery
-  ``<link rel="alternate">``), each item's page, and a small PNG for every ``/images/`` and
-  ``/upload/`` path; anything else is 404.
+- its main documents: the feed (``Partner.feed_url``), or the API pages, sitemaps or listing
+  pages of the partners that have no feed (see each partner module);
+- ``/private/...``: the main document again (a members-only mirror), which ``/robots.txt``
+  disallows, so a crawler that ignores robots.txt is caught by ``requests()``;
+- ``/robots.txt``, ``/`` (homepage, with a feed autodiscovery ``<link rel="alternate">`` where the
+  partner has a feed), each item's page (404 once the item is removed), and a small PNG for every
+  ``/images/`` and ``/upload/`` path; anything else is 404.
 
-Faults (``set_fault``) apply to the feed paths by default, or to every path with ``scope="all"``.
+Every document answered with 200 has validators and honours conditional GET: a strong ETag (hash
+of the body) and a Last-Modified (the data version's time, or the item's ``updated`` for its page);
+a matching ``If-None-Match`` (or, without one, an ``If-Modified-Since`` not older than
+Last-Modified) gets 304 with no body.
+
+Faults (``set_fault``) apply to the main documents by default, to every path with ``scope="all"``,
+or to one path (``path="/rooms/3"``).
 """
 
 from __future__ import annotations
 
 import copy
+import fnmatch
+import gzip
 import hashlib
+import json
 import logging
+import math
 import threading
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
-from tests.partners import cars, goods
+from tests.partners import cars, events, goods, homes, kids, spaces, tools
 from tests.partners.base import (
-    PLACEHOLDER_PNG, ROBOTS_TXT, Item, PartnerSpec, render_home, render_item_page, render_status_page)
+    PLACEHOLDER_PNG, ROBOTS_TXT, Document, Item, PartnerSpec, SiteView, render_home, render_item_page,
+    render_status_page)
 
 log = logging.getLogger("tests.partners")
 
-SPECS: dict[str, PartnerSpec] = {spec.key: spec for spec in (goods.SPEC, cars.SPEC)}
+SPECS: dict[str, PartnerSpec] = {spec.key: spec for spec in (
+    goods.SPEC, cars.SPEC, spaces.SPEC, events.SPEC, homes.SPEC, tools.SPEC, kids.SPEC)}
 
-FAULT_KINDS = ("delay", "drop", "redirect", "retry_after", "status", "body", "content_type")
+FAULT_KINDS = ("delay", "drop", "redirect", "retry_after", "status", "body", "content_type",
+               "malformed", "huge", "broken_jsonld")
 SCOPES = ("feed", "all")
+# Faults that change how item pages are rendered: they apply to every page (or the given path),
+# whatever the scope.
+PAGE_FAULTS = ("broken_jsonld",)
+MIB = 1024 * 1024
+_CHUNK = 64 * 1024
+_CACHE_LIMIT = 2048
 
 
 @dataclass(frozen=True)
@@ -51,8 +70,11 @@ class Partner:
     name_ko: str
     base_url: str        # http://127.0.0.1:PORT (no trailing slash)
     homepage_url: str    # base_url + "/"
-    feed_url: str
-    kind: str = "feed"
+    feed_url: str        # what to register on the hub (a feed, an API's first page, a listing, a site)
+    kind: str = "feed"   # the hub's source kind for feed_url: feed, json_api, sitemap, html
+    config: dict[str, Any] | None = field(default=None, hash=False)  # the hub's source config
+    sitemap_url: str | None = None   # the sitemap (index) of a sitemap partner
+    api_key: str | None = None       # the key an API partner accepts (besides "sample")
 
 
 @dataclass
@@ -60,61 +82,129 @@ class _Fault:
     value: Any
     scope: str
     remaining: int | None  # None: until cleared
+    path: str | None = None
 
 
 class _PartnerState:
     """Everything that changes while a partner runs. All access goes through ``lock``."""
 
-    def __init__(self, spec: PartnerSpec):
+    def __init__(self, spec: PartnerSpec, scale: float = 1.0):
         self.spec = spec
+        self.scale = scale
         self.lock = threading.Lock()
-        self.items: list[Item] = copy.deepcopy(list(spec.items))
+        self.original: tuple[Item, ...] = spec.items_at(scale)
+        # Items are replaced, never changed in place, so the list may share them with `original`.
+        self.items: list[Item] = list(self.original)
         self.version = 0
-        self.faults: dict[str, _Fault] = {}
+        self.faults: dict[tuple[str, str | None], _Fault] = {}
         self.log: list[tuple[str, str, dict[str, str]]] = []
         self.base_url = ""
-        self._cache: tuple[int, str, bytes] | None = None  # (version, base_url, body)
+        self._docs: dict[tuple, Document | None] = {}
+        self._docs_for: tuple[int, str] | None = None
+        self._index: dict[tuple, Item] | None = None
 
     # data -----------------------------------------------------------------------------------
     def changed(self) -> None:
         self.version += 1
-        self._cache = None
+        self._docs_for = None
 
     def last_modified(self) -> datetime:
         return self.spec.last_modified + timedelta(minutes=self.version)
 
+    def document(self, target: str, flags: frozenset[str] = frozenset()) -> Document | None:
+        """What ``target`` (path and query) serves now, without faults; rendered once per version."""
+        if self._docs_for != (self.version, self.base_url):
+            self._docs, self._index, self._docs_for = {}, None, (self.version, self.base_url)
+        key = (_normal_target(target), flags)
+        if key not in self._docs:
+            if len(self._docs) >= _CACHE_LIMIT:
+                self._docs.clear()
+            self._docs[key] = self._resolve(target, flags)
+        return self._docs[key]
+
     def feed(self) -> tuple[bytes, datetime]:
-        """The current feed body and its Last-Modified; rendered once per data version."""
-        if self._cache is None or self._cache[:2] != (self.version, self.base_url):
-            body = self.spec.render_feed(copy.deepcopy(self.items), self.base_url, self.last_modified())
-            self._cache = (self.version, self.base_url, body)
-        return self._cache[2], self.last_modified()
+        """The main document's body and its Last-Modified."""
+        doc = self.document(self.spec.main_document)
+        assert doc is not None, f"{self.spec.key}: no main document at {self.spec.main_document}"
+        return doc.body, doc.last_modified or self.last_modified()
+
+    def _resolve(self, target: str, flags: frozenset[str]) -> Document | None:
+        spec = self.spec
+        parts = urlsplit(target)
+        path = parts.path
+        view = SiteView(self.items, self.base_url, self.last_modified(), flags)
+        if path == "/robots.txt":
+            return Document(spec.robots(self.base_url) if spec.robots else ROBOTS_TXT, "text/plain")
+        if spec.render_feed is not None and path == urlsplit(spec.feed_path).path:
+            return Document(spec.render_feed(self.items, self.base_url, self.last_modified()),
+                            spec.feed_content_type, main=True, repeat=spec.feed_repeat)
+        if spec.route is not None:
+            doc = spec.route(view, path, parts.query)
+            if doc is not None:
+                return doc
+        if path.startswith("/private/"):
+            main = self.document(spec.main_document)
+            return replace(main, main=True) if main is not None else None
+        if path in ("/", "/index.html", "/index.do"):
+            return Document(render_home(spec, self.items, self.base_url), spec.page_content_type)
+        if path.startswith(("/images/", "/upload/")) and path.endswith(".png"):
+            return Document(PLACEHOLDER_PNG, "image/png", last_modified=spec.last_modified)
+        item = self._item_index().get(_normal_target(target))
+        if item is None:
+            return None
+        body = (spec.render_page(view, item) if spec.render_page is not None
+                else render_item_page(spec, item, self.base_url))
+        return Document(body, spec.page_content_type, last_modified=item.get("updated"))
+
+    def _item_index(self) -> dict[tuple, Item]:
+        if self._index is None:
+            self._index = {_normal_target(item["path"]): item for item in self.items if item.get("path")}
+        return self._index
 
     def find_item_page(self, target: str) -> Item | None:
-        wanted = _normal_target(target)
-        for item in self.items:
-            if item.get("path") and _normal_target(item["path"]) == wanted:
-                return item
-        return None
+        self.document(target)  # brings the index up to date
+        return self._item_index().get(_normal_target(target))
 
     # faults ---------------------------------------------------------------------------------
-    def take_faults(self, on_feed: bool) -> dict[str, Any]:
-        """The faults that apply to this request, counting down the ones limited to N requests."""
-        active = {}
-        for kind, fault in list(self.faults.items()):
-            if fault.scope == "feed" and not on_feed:
+    def take_faults(self, target: str, on_feed: bool) -> dict[str, Any]:
+        """The faults that apply to this request, counting down the ones limited to N requests.
+        A fault set for this path wins over one of the same kind set for a scope."""
+        chosen: dict[str, tuple[tuple[str, str | None], _Fault]] = {}
+        for key, fault in self.faults.items():
+            kind = key[0]
+            if fault.path is not None:
+                if not _path_matches(fault.path, target):
+                    continue
+            elif fault.scope == "feed" and not on_feed and kind not in PAGE_FAULTS:
                 continue
+            if kind in chosen and chosen[kind][1].path is not None:
+                continue
+            chosen[kind] = (key, fault)
+        active = {}
+        for kind, (key, fault) in chosen.items():
             active[kind] = fault.value
             if fault.remaining is not None:
                 fault.remaining -= 1
                 if fault.remaining <= 0:
-                    del self.faults[kind]
+                    del self.faults[key]
         return active
 
 
 def _normal_target(target: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     parts = urlsplit(target)
     return parts.path, tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+
+
+def _path_matches(pattern: str, target: str) -> bool:
+    """``/rooms/3`` matches that path with any query; ``/tools?page=2`` that path and query (in
+    any order); ``*`` is a wildcard (``/rooms/*``)."""
+    if "*" in pattern:
+        wanted = pattern if "?" in pattern else pattern.split("?")[0]
+        subject = target if "?" in pattern else urlsplit(target).path
+        return fnmatch.fnmatchcase(subject, wanted)
+    if "?" in pattern:
+        return _normal_target(pattern) == _normal_target(target)
+    return urlsplit(pattern).path == urlsplit(target).path
 
 
 def etag_of(body: bytes) -> str:
@@ -138,6 +228,118 @@ def _not_modified_since(header: str, last_modified: datetime) -> bool:
         return False
     return last_modified.replace(microsecond=0) <= since
 
+
+# --- malformed and huge bodies ---------------------------------------------------------------------
+
+def _inner(doc: Document) -> bytes:
+    return gzip.decompress(doc.body) if doc.gzipped else doc.body
+
+
+def _gzip(data: bytes) -> bytes:
+    return gzip.compress(data, mtime=0)
+
+
+def truncated(doc: Document, how: Any) -> bytes:
+    """The document cut off mid-way (True: at half; a fraction; a number of bytes). A gzipped
+    document stays a valid gzip file of a truncated document."""
+    inner = _inner(doc)
+    if how is True:
+        keep = len(inner) // 2
+    elif isinstance(how, float):
+        keep = int(len(inner) * how)
+    else:
+        keep = min(int(how), max(len(inner) - 1, 0))
+    cut = inner[:keep]
+    return _gzip(cut) if doc.gzipped else cut
+
+
+def _split_units(data: bytes, repeat: tuple[bytes, bytes] | None) -> tuple[bytes, bytes, bytes]:
+    """(head, unit, tail) with head + unit * n + tail a well-formed document for any n >= 0."""
+    if repeat is not None and repeat[0] == b"json":
+        split = _split_json(data, repeat[1])
+        if split:
+            return split
+    elif repeat is not None:
+        start = data.find(repeat[0])
+        end = data.find(repeat[1], start) if start >= 0 else -1
+        if start >= 0 and end >= 0:
+            end += len(repeat[1])
+            while end < len(data) and data[end:end + 1] in b" \t\r\n":
+                end += 1
+            return data[:start], data[start:end], data[start:]
+    stripped = data.rstrip()
+    if stripped[:1] in (b"{", b"["):
+        at = len(stripped) - 1       # before the closing bracket: whitespace is valid JSON
+        return data[:at], b" " * 63 + b"\n", data[at:]
+    at = data.rfind(b"</")
+    at = at if at >= 0 else len(data)
+    return data[:at], b"<!-- " + b"padding " * 14 + b"-->\n", data[at:]
+
+
+def _split_json(data: bytes, marker: bytes) -> tuple[bytes, bytes, bytes] | None:
+    text = data.decode("utf-8")
+    at = text.find(marker.decode("utf-8"))
+    if at < 0:
+        return None
+    position = at + len(marker)
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    if position >= len(text) or text[position] not in "{[\"0123456789-tfn":
+        return None
+    try:
+        _, end = json.JSONDecoder().raw_decode(text, position)
+    except ValueError:
+        return None
+    gap = end
+    while gap < len(text) and text[gap] in " \t\r\n,":
+        gap += 1
+    separator = text[end:gap] if "," in text[end:gap] else ",\n"
+    head, unit, tail = text[:position], text[position:end] + separator, text[position:]
+    return head.encode("utf-8"), unit.encode("utf-8"), tail.encode("utf-8")
+
+
+@dataclass
+class _Huge:
+    etag: str
+    length: int | None     # None for a gzipped body (its size is known only once compressed)
+    chunks: Iterator[bytes]
+
+
+def huge(doc: Document, mib: float) -> _Huge:
+    """The document grown to ``mib`` MiB by repeating one of its elements, generated as it is sent.
+    For a gzipped document that is its size once decompressed (a decompression bomb)."""
+    inner = _inner(doc)
+    head, unit, tail = _split_units(inner, doc.repeat)
+    target = int(mib * MIB)
+    count = max(1, math.ceil((target - len(head) - len(tail)) / len(unit)))
+    etag = '"' + hashlib.sha256(etag_of(inner).encode() + f":huge:{count}".encode()).hexdigest()[:32] + '"'
+
+    def plain() -> Iterator[bytes]:
+        yield head
+        per = max(1, _CHUNK // len(unit))
+        block = unit * per
+        left = count
+        while left > 0:
+            n = min(per, left)
+            yield block if n == per else unit * n
+            left -= n
+        yield tail
+
+    if not doc.gzipped:
+        return _Huge(etag, len(head) + count * len(unit) + len(tail), plain())
+
+    def compressed() -> Iterator[bytes]:
+        packer = zlib.compressobj(6, zlib.DEFLATED, 31)
+        for chunk in plain():
+            out = packer.compress(chunk)
+            if out:
+                yield out
+        yield packer.flush()
+
+    return _Huge(etag, None, compressed())
+
+
+# --- HTTP ----------------------------------------------------------------------------------------
 
 class _PartnerHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
@@ -193,11 +395,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, head: bool) -> None:
         self._record()
-        spec = self.state.spec
-        path = urlsplit(self.path).path
-        on_feed = path == spec.feed_path or path.startswith("/private/")
-        with self.state.lock:
-            faults = self.state.take_faults(on_feed)
+        state = self.state
+        with state.lock:
+            doc = state.document(self.path)
+            faults = state.take_faults(self.path, on_feed=doc is not None and doc.main)
+            flags = frozenset(k for k in PAGE_FAULTS if faults.get(k))
+            if doc is not None and flags:
+                doc = state.document(self.path, flags)
+            fallback_modified = state.last_modified()
 
         if "delay" in faults and self.server.stopping.wait(float(faults["delay"])):
             return  # the simulator is stopping: close without an answer
@@ -217,33 +422,21 @@ class _Handler(BaseHTTPRequestHandler):
             status = int(faults["status"])
             self._send(status, render_status_page(status, _phrase(status)), "text/html", head)
             return
+        if doc is None:
+            self._send(404, render_status_page(404, "Not Found"), "text/html", head)
+            return
+        self._document(doc, faults, head, doc.last_modified or fallback_modified)
 
-        if on_feed:
-            self._feed(head, faults)
-        elif path == "/robots.txt":
-            self._send(200, ROBOTS_TXT, "text/plain", head)
-        elif path in ("/", "/index.html", "/index.do"):
-            with self.state.lock:
-                items = copy.deepcopy(self.state.items)
-            self._send(200, render_home(spec, items, self.state.base_url), spec.page_content_type, head)
-        elif path.startswith(("/images/", "/upload/")) and path.endswith(".png"):
-            self._send(200, PLACEHOLDER_PNG, "image/png", head)
-        else:
-            with self.state.lock:
-                item = self.state.find_item_page(self.path)
-                item = copy.deepcopy(item) if item else None
-            if item is None:
-                self._send(404, render_status_page(404, "Not Found"), "text/html", head)
-            else:
-                self._send(200, render_item_page(spec, item, self.state.base_url), spec.page_content_type, head)
-
-    def _feed(self, head: bool, faults: dict[str, Any]) -> None:
-        with self.state.lock:
-            body, last_modified = self.state.feed()
+    def _document(self, doc: Document, faults: dict[str, Any], head: bool, last_modified: datetime) -> None:
+        body, stream = doc.body, None
         if "body" in faults:
             body = faults["body"]
-        content_type = faults.get("content_type") or self.state.spec.feed_content_type
-        etag = etag_of(body)
+        elif "malformed" in faults:
+            body = truncated(doc, faults["malformed"])
+        elif "huge" in faults:
+            stream = huge(doc, float(faults["huge"]))
+        content_type = faults.get("content_type") or doc.content_type
+        etag = stream.etag if stream else etag_of(body)
         validators = {"ETag": etag, "Last-Modified": _http_date(last_modified)}
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
@@ -255,7 +448,23 @@ class _Handler(BaseHTTPRequestHandler):
         if not_modified:
             self._send(304, b"", None, head=True, extra=validators)
             return
-        self._send(200, body, content_type, head, validators)
+        if stream is None:
+            self._send(200, body, content_type, head, validators)
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        for name, value in validators.items():
+            self.send_header(name, value)
+        if stream.length is not None:
+            self.send_header("Content-Length", str(stream.length))
+        self.send_header("Connection", "close")
+        self.end_headers()
+        if head:
+            return
+        for chunk in stream.chunks:
+            if self.server.stopping.is_set():
+                break
+            self.wfile.write(chunk)
 
     def _send(self, status: int, body: bytes, content_type: str | None, head: bool,
               extra: dict[str, str] | None = None) -> None:
@@ -287,18 +496,26 @@ class PartnerSimulator:
     """Sample partner platforms on ``host``, each on its own port (``port=0``: ephemeral ports;
     otherwise the first partner gets ``port``, the next ``port + 1``, ...).
 
+    ``scale`` multiplies the generated partners' item counts (spaces, events, homes, tools, kids;
+    goods and cars keep their hand-written items and add copies above 1). Items are built when the
+    simulator is made, documents when first asked for.
+
     Use as a context manager, or ``start()`` / ``stop()``. State (items, faults, the request log)
     survives a stop and a new start; ports do not (unless fixed).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, partners: tuple[str, ...] | list[str] | None = None):
+    def __init__(self, host: str = "127.0.0.1", port: int = 0,
+                 partners: tuple[str, ...] | list[str] | None = None, scale: float = 1.0):
         keys = list(partners) if partners is not None else list(SPECS)
         unknown = [k for k in keys if k not in SPECS]
         if unknown:
             raise KeyError(f"unknown partner(s) {unknown}; known: {sorted(SPECS)}")
+        if not (isinstance(scale, (int, float)) and scale > 0):
+            raise ValueError(f"scale must be a number > 0, not {scale!r}")
         self.host = host
         self.port = port
-        self._states = {key: _PartnerState(SPECS[key]) for key in keys}
+        self.scale = float(scale)
+        self._states = {key: _PartnerState(SPECS[key], self.scale) for key in keys}
         self._servers: dict[str, _PartnerHTTPServer] = {}
         self._threads: dict[str, threading.Thread] = {}
         self._stopping = threading.Event()
@@ -316,7 +533,8 @@ class PartnerSimulator:
                     self._servers[key] = server
                     host, port = server.server_address[:2]
                     host_in_url = f"[{host}]" if ":" in host else host
-                    state.base_url = f"http://{host_in_url}:{port}"
+                    with state.lock:
+                        state.base_url = f"http://{host_in_url}:{port}"
                 for key, server in self._servers.items():
                     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                               name=f"partner-{key}", daemon=True)
@@ -363,7 +581,10 @@ class PartnerSimulator:
             raise RuntimeError("the partner simulator is not running; call start() first")
         spec, base = state.spec, state.base_url
         return Partner(key=spec.key, name=spec.name, name_ko=spec.name_ko, base_url=base,
-                       homepage_url=base + "/", feed_url=base + spec.feed_path)
+                       homepage_url=base + "/", feed_url=base + spec.feed_path, kind=spec.kind,
+                       config=copy.deepcopy(dict(spec.config)) if spec.config is not None else None,
+                       sitemap_url=base + spec.sitemap_path if spec.sitemap_path else None,
+                       api_key=spec.api_key)
 
     def _state(self, key: str) -> _PartnerState:
         try:
@@ -373,25 +594,37 @@ class PartnerSimulator:
 
     # faults ---------------------------------------------------------------------------------
     def set_fault(self, key: str, kind: str, value: Any = True, *, times: int | None = None,
-                  scope: str = "feed") -> None:
+                  scope: str = "feed", path: str | None = None) -> None:
         """Misbehave until ``clear_faults`` (or for the next ``times`` matching requests).
 
         kind       value
         status     an HTTP status code answered instead (with a small HTML body)
         delay      seconds to wait before answering (stop() cuts it short)
         retry_after  429 Too Many Requests with this Retry-After (seconds or an HTTP date)
-        body       bytes served instead of the feed (with ETag/conditional GET as usual)
+        body       bytes served instead of the document (with ETag/conditional GET as usual)
         redirect   a Location answered with 302, or (status, location)
-        content_type  the Content-Type to label the feed with instead
+        content_type  the Content-Type to label the document with instead
         drop       True: close the connection without any answer
+        malformed  the document cut off mid-way (True: at half; a fraction 0 < f < 1; a number
+                   of bytes): XML or JSON that ends abruptly (a gzip sitemap stays valid gzip)
+        huge       the document grown to this many MiB by repeating one of its items, generated
+                   while it is sent (Content-Length given); for a gzip sitemap the size once
+                   decompressed (a decompression bomb)
+        broken_jsonld  True: room pages' JSON-LD gets a trailing comma (homes only); applies to
+                   every room page whatever the scope, or to ``path`` only
 
-        ``scope="feed"`` (default) affects the feed paths only; ``"all"`` every path, robots.txt too.
-        Several kinds may be set at once: delay, then drop, redirect, retry_after, status, body.
+        ``scope="feed"`` (default) affects the main documents (feed, API pages, sitemaps, listing
+        pages, the /private/ mirror); ``"all"`` every path, robots.txt too. ``path`` instead
+        limits the fault to one path (any query) or path?query, ``*`` a wildcard; a path fault
+        wins over a scope fault of the same kind. Several kinds may be set at once: delay, then
+        drop, redirect, retry_after, status, then body / malformed / huge, content_type.
         """
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULT_KINDS)}")
         if scope not in SCOPES:
             raise ValueError(f"unknown scope {scope!r}; known: {', '.join(SCOPES)}")
+        if path is not None and not (isinstance(path, str) and path.startswith("/")):
+            raise ValueError(f"path must start with '/', not {path!r}")
         if kind == "status" and not (isinstance(value, int) and 100 <= value <= 599):
             raise ValueError(f"status must be an HTTP status code, not {value!r}")
         if kind == "delay" and not (isinstance(value, (int, float)) and value >= 0):
@@ -402,39 +635,56 @@ class PartnerSimulator:
             if not isinstance(value, (bytes, bytearray)):
                 raise ValueError("body must be bytes")
             value = bytes(value)
+        if kind == "malformed" and not (value is True or (isinstance(value, float) and 0 < value < 1)
+                                        or (type(value) is int and value >= 1)):
+            raise ValueError(f"malformed must be True, a fraction 0 < f < 1 or a byte count >= 1, not {value!r}")
+        if kind == "huge" and not (isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0):
+            raise ValueError(f"huge must be a size in MiB > 0, not {value!r}")
+        state = self._state(key)
+        if kind == "broken_jsonld" and kind not in state.spec.page_flags:
+            raise ValueError(f"partner {key!r} has no JSON-LD to break")
+        if kind in PAGE_FAULTS and value is not True:
+            raise ValueError(f"{kind} takes True, not {value!r}")
         if times is not None and times < 1:
             raise ValueError("times must be at least 1")
-        state = self._state(key)
         with state.lock:
-            state.faults[kind] = _Fault(value, scope, times)
+            state.faults[(kind, path)] = _Fault(value, scope, times, path)
 
     def clear_faults(self, key: str | None = None) -> None:
         for state in self._pick(key):
             with state.lock:
                 state.faults.clear()
 
-    def faults(self, key: str) -> dict[str, Any]:
+    def clear_fault(self, key: str, kind: str, *, path: str | None = None) -> None:
+        """Clear one fault (the scope one, or the one set for ``path``); no error if none is set."""
         state = self._state(key)
         with state.lock:
-            return {kind: fault.value for kind, fault in state.faults.items()}
+            state.faults.pop((kind, path), None)
+
+    def faults(self, key: str) -> dict[str, Any]:
+        """The faults in force: ``{kind: value}``, and ``{"kind@path": value}`` for path faults."""
+        state = self._state(key)
+        with state.lock:
+            return {(kind if path is None else f"{kind}@{path}"): fault.value
+                    for (kind, path), fault in state.faults.items()}
 
     # items ----------------------------------------------------------------------------------
     def item_ids(self, key: str, *, valid: bool | None = None) -> list[str]:
-        """Ids of the items now in the feed, in feed order (the first one is always a valid item
+        """Ids of the items now served, in document order (the first one is always a valid item
         in the original data); ``valid=True``/``False`` keeps only the listings/the broken ones."""
         state = self._state(key)
         with state.lock:
             return [i["id"] for i in state.items if valid is None or (i.get("invalid") is None) == valid]
 
     def items(self, key: str) -> list[Item]:
-        """Copies of the items now in the feed, with their expected ``district``, ``invalid``, ``is_free``."""
+        """Copies of the items now served, with their expected ``district``, ``invalid``, ``is_free``."""
         state = self._state(key)
         with state.lock:
             return copy.deepcopy(state.items)
 
     def remove_item(self, key: str, item_id: str) -> None:
-        """The item vanishes from the feed (and its page answers 404); the feed's ETag and
-        Last-Modified change."""
+        """The item vanishes from the partner's documents (and its page answers 404); their ETag
+        and Last-Modified change."""
         state = self._state(key)
         with state.lock:
             kept = [i for i in state.items if i["id"] != item_id]
@@ -444,13 +694,18 @@ class PartnerSimulator:
             state.changed()
 
     def update_item(self, key: str, item_id: str, **changes: Any) -> None:
-        """Change fields of an item in the feed (e.g. ``title=...``); the feed's validators change."""
+        """Change fields of an item (e.g. ``title=...``); the validators change, and an item with
+        an ``updated`` time gets the new data version's time (its sitemap lastmod moves)."""
         state = self._state(key)
         with state.lock:
-            for item in state.items:
+            for position, item in enumerate(state.items):
                 if item["id"] == item_id:
-                    item.update(copy.deepcopy(changes))
+                    new = {**item, **copy.deepcopy(changes)}
                     state.changed()
+                    if "updated" in item and "updated" not in changes:
+                        new["updated"] = state.last_modified()
+                    state.items = list(state.items)
+                    state.items[position] = new
                     return
         raise KeyError(f"partner {key!r} has no item {item_id!r} (now)")
 
@@ -459,16 +714,23 @@ class PartnerSimulator:
         in its original state is left alone, so its validators do not change."""
         for state in self._pick(key):
             with state.lock:
-                original = copy.deepcopy(list(state.spec.items))
-                if state.items != original:
-                    state.items = original
+                if state.items != list(state.original):
+                    state.items = list(state.original)
                     state.changed()
 
     def feed_bytes(self, key: str) -> bytes:
-        """The feed exactly as it is now served (without faults)."""
+        """The main document (the feed, the API's first page, the sitemap (index), the first
+        listing page) exactly as it is now served (without faults)."""
         state = self._state(key)
         with state.lock:
             return state.feed()[0]
+
+    def document_bytes(self, key: str, target: str) -> bytes | None:
+        """What ``target`` (path and query) now serves without faults, or None where it is 404."""
+        state = self._state(key)
+        with state.lock:
+            doc = state.document(target)
+        return doc.body if doc is not None else None
 
     # what partners saw ------------------------------------------------------------------------
     def requests(self, key: str) -> list[tuple[str, str, dict[str, str]]]:
