@@ -37,6 +37,7 @@ class CrawlVerdict:
     resolved_kind: str | None = None
     resolved_url: str | None = None
     retry_after: float | None = None
+    resolved_config: dict | None = None
     reports: list[store.ItemReport] = field(default_factory=list)
     present_urls: set[str] = field(default_factory=set)
     dead_urls: set[str] = field(default_factory=set)
@@ -123,6 +124,7 @@ class CatalogPipeline:
         spider = self.crawler.spider
         try:
             verdict = judge(self.results, spider.source, truncated=spider.truncated)
+            verdict.resolved_config = spider.resolved_config
             if verdict.outcome == "failed" and not self.results:
                 reason = self.crawler.stats.get_value("finish_reason")
                 verdict.error = f"crawler: the crawl ended without a response ({reason or 'unknown'})"
@@ -163,6 +165,8 @@ class CatalogPipeline:
             store.finish_run(session, run, verdict.outcome, http_status=verdict.http_status, error=verdict.error,
                              format=verdict.format, etag=verdict.etag, last_modified=verdict.last_modified,
                              resolved_kind=verdict.resolved_kind, resolved_url=verdict.resolved_url)
+            if verdict.resolved_config and not source.config:
+                source.config = verdict.resolved_config
         if applied is None:
             return
         try:

@@ -814,3 +814,21 @@ def _eshare_row(row: dict, base_url: str, config: Mapping) -> RawItem:
                         ("no_booking_needed", "rsvtNdlsYn"), ("sgg_code", "sggCd"), ("fee_2", "amt2")):
         _put(item.extra, name, text_value(row.get(field)))
     return item
+
+
+def detect_preset(body: bytes) -> dict | None:
+    """The preset config a JSON body's own shape names (the Seoul open API envelope), for auto."""
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(document, dict) or len(document) != 1:
+        return None
+    (root, envelope), = document.items()
+    if not isinstance(envelope, dict) or "RESULT" not in envelope:
+        return None
+    if root in SEOUL_RESERVATION_SERVICES:
+        return {"preset": "seoul_reservation", "service": root}
+    if root == "rentBikeStatus":
+        return {"preset": "seoul_bike"}
+    return None

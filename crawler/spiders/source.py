@@ -9,13 +9,13 @@ becomes one `DocumentResult` item; the pipeline makes the crawl's outcome out of
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Mapping
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
@@ -65,6 +65,7 @@ class DocumentResult:
     lastmod: datetime | None = None
     retry_after: float | None = None
     resolved_url: str | None = None   # auto: the feed or site the source turned out to be
+    resolved_config: Mapping[str, Any] | None = None  # auto: a preset the body's own shape names
 
     @property
     def warnings(self) -> list[str]:
@@ -81,6 +82,7 @@ class SourceSpider(scrapy.Spider):
         self.requested: set[str] = set()
         self.pages_left = source.max_pages
         self.truncated = False
+        self.resolved_config = None
 
     # -- requests -----------------------------------------------------------------------------
     async def start(self):
@@ -167,10 +169,15 @@ class SourceSpider(scrapy.Spider):
     def _detect(self, response, base: DocumentResult):
         """The auto kind: what the entry URL serves decides what the source is."""
         found = detect_format(response.body)
+        config = self.source.config or {}
         if found in ("xml-feed", "jsonfeed"):
             self.kind = base.kind = "feed"
         elif found == "sitemap":
             self.kind = base.kind = "sitemap"
+        elif found == "json" and (config or self._json_preset(response.body)):
+            self.kind = base.kind = "json_api"
+        elif found == "html" and "item" in config:
+            self.kind = base.kind = "html"  # the operator declared selectors: a listing page
         elif found == "html":
             from crawler.parsers.discovery import feed_links
 
@@ -197,6 +204,15 @@ class SourceSpider(scrapy.Spider):
             yield base
             return
         yield from self.parse_document(response)
+
+    def _json_preset(self, body: bytes) -> bool:
+        from crawler.parsers.json_api import detect_preset
+
+        preset = detect_preset(body)
+        if preset:
+            self.source = replace(self.source, config=preset)
+            self.resolved_config = preset
+        return preset is not None
 
     def _from_robots(self, response, base: DocumentResult):
         from crawler.parsers.sitemap import sitemaps_from_robots
@@ -239,8 +255,11 @@ class SourceSpider(scrapy.Spider):
                 result.error += f" (Retry-After {result.retry_after:.0f} s)"
         elif failure.check(DNSLookupError):
             result.error = f"http: cannot resolve host of {request.url}: {failure.getErrorMessage()}"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            result.error = f"http: {request.url} did not answer in time"
+        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
+            result.error = f"http: {request.url} did not answer in time ({failure.getErrorMessage()})"
+        elif failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
+            result.error = (f"http: {request.url} is larger than the crawler reads (max_response_bytes): "
+                            f"{failure.getErrorMessage()}")
         elif failure.check(IgnoreRequest):
             result.error = f"crawler: {request.url} not fetched: {failure.getErrorMessage()}"
             if role != "entry" and "robots.txt" in result.error:

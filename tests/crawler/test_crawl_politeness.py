@@ -135,3 +135,29 @@ def test_a_dead_item_page_makes_its_listing_gone(simulator, catalog, settings):
     assert statuses(catalog)[victim] == "gone"
     with catalog.session() as s:
         assert s.scalar(select(ListingRow.gone_reason).where(ListingRow.item_key == victim)) == "dead_link"
+
+
+@pytest.mark.parametrize("fault, value, expected", [
+    ("delay", 4, "did not answer in time"),
+    ("malformed", True, "rss: "),
+    ("huge", 3, "larger than the crawler reads"),
+    ("drop", True, "http: "),
+    ("status", 503, "503"),
+])
+def test_misbehaving_partner_fails_clearly_and_keeps_its_listings(simulator, catalog, settings, fault, value,
+                                                                   expected):
+    settings = settings.replace(download_timeout=2, max_response_bytes=1024 * 1024, retry_after_max=1)
+    goods = simulator.partner("goods")
+    source_id = add(catalog, goods, kind="feed")
+    assert crawl_in_subprocess(settings, [source_id])[0].outcome == "ok"
+    before = statuses(catalog)
+    simulator.set_fault("goods", fault, value)
+    result = crawl_in_subprocess(settings, [source_id])[0]
+    if fault == "malformed" and result.outcome == "ok":
+        # Half a feed still parses: the items read are kept, the rest are not marked gone.
+        assert "well-formed" in (result.error or "")
+    else:
+        assert result.outcome == "failed", result
+        assert expected in result.error, result.error
+    assert statuses(catalog) == before
+    assert indexed(settings, goods.name) == sum(1 for s in before.values() if s == "active")
