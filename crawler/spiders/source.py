@@ -143,11 +143,7 @@ class SourceSpider(scrapy.Spider):
             return
         if self.kind == "sitemap" and role == "entry" and detect_format(response.body) == "html":
             # A site's root rather than its sitemap: robots.txt says where the sitemaps are.
-            base.outcome = "skipped"
-            yield base
-            request = self._request(urljoin(response.url, "/robots.txt"), "robots", auto_entry=response.url)
-            if request is not None:
-                yield request
+            yield from self._ask_robots(response, base)
             return
         try:
             parsed = registry.parse_document(self.kind, role, response.url, response.body, self.source.config)
@@ -190,11 +186,7 @@ class SourceSpider(scrapy.Spider):
                 if request is not None:
                     yield request
                 return
-            base.outcome = "skipped"
-            yield base
-            request = self._request(urljoin(response.url, "/robots.txt"), "robots", auto_entry=response.url)
-            if request is not None:
-                yield request
+            yield from self._ask_robots(response, base)
             return
         else:
             base.outcome = "failed"
@@ -204,6 +196,14 @@ class SourceSpider(scrapy.Spider):
             yield base
             return
         yield from self.parse_document(response)
+
+    def _ask_robots(self, response, base: DocumentResult):
+        """The entry is a site's page: its robots.txt may name the sitemaps."""
+        base.outcome = "skipped"
+        yield base
+        request = self._request(urljoin(response.url, "/robots.txt"), "robots", auto_entry=response.url)
+        if request is not None:
+            yield request
 
     def _json_preset(self, body: bytes) -> bool:
         from crawler.parsers.json_api import detect_preset

@@ -6,24 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from crawler.runner import crawl_in_subprocess
-from indexer.catalog import Catalog, store
+from indexer.catalog import store
 from indexer.catalog.models import ItemDiagnostic, ListingRow
 from indexer.indexing import delete_source
 from indexer.search import SearchQuery, open_search
-from tests.partners import PartnerSimulator
-
-
-@pytest.fixture(scope="module")
-def simulator():
-    with PartnerSimulator() as sim:
-        yield sim
-
-
-@pytest.fixture
-def catalog(settings):
-    c = Catalog.from_settings(settings)
-    yield c
-    c.dispose()
 
 
 def register(catalog, partner, url=None) -> int:

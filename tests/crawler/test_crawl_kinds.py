@@ -6,28 +6,14 @@ import pytest
 from sqlalchemy import select
 
 from crawler.runner import crawl_in_subprocess
-from indexer.catalog import Catalog, store
+from indexer.catalog import store
 from indexer.catalog.models import ItemDiagnostic, ListingRow
-from tests.partners import PartnerSimulator
-
-
-@pytest.fixture(scope="module")
-def simulator():
-    with PartnerSimulator() as sim:
-        yield sim
 
 
 @pytest.fixture(autouse=True)
 def clean(simulator):
     simulator.reset()
     yield
-
-
-@pytest.fixture
-def catalog(settings):
-    c = Catalog.from_settings(settings)
-    yield c
-    c.dispose()
 
 
 def add(catalog, partner, kind="auto", config=None) -> int:

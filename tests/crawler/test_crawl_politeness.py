@@ -6,16 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from crawler.runner import crawl_in_subprocess
-from indexer.catalog import Catalog, store
+from indexer.catalog import store
 from indexer.catalog.models import ListingRow
 from indexer.search import SearchQuery, open_search
-from tests.partners import PartnerSimulator
-
-
-@pytest.fixture(scope="module")
-def simulator():
-    with PartnerSimulator() as sim:
-        yield sim
 
 
 @pytest.fixture(autouse=True)
@@ -23,13 +16,6 @@ def clean(simulator):
     simulator.reset()
     yield
     simulator.reset()
-
-
-@pytest.fixture
-def catalog(settings):
-    c = Catalog.from_settings(settings)
-    yield c
-    c.dispose()
 
 
 def add(catalog, partner, url=None, kind="auto") -> int:
