@@ -147,3 +147,17 @@ def test_misbehaving_partner_fails_clearly_and_keeps_its_listings(simulator, cat
         assert expected in result.error, result.error
     assert statuses(catalog) == before
     assert indexed(settings, goods.name) == sum(1 for s in before.values() if s == "active")
+
+
+def test_a_hanging_partner_does_not_hold_up_the_others(simulator, catalog, settings):
+    settings = settings.replace(download_timeout=30)
+    slow = add(catalog, simulator.partner("goods"), kind="feed")
+    fast = add(catalog, simulator.partner("cars"), kind="feed")
+    simulator.set_fault("goods", "delay", 5)
+    results = {r.source_id: r for r in crawl_in_subprocess(settings, [slow, fast])}
+    assert results[slow].outcome == results[fast].outcome == "ok"
+    with catalog.session() as s:
+        slow_run, fast_run = store.last_run(s, slow), store.last_run(s, fast)
+        # The fast partner's crawl was finished and written while the slow one still waited.
+        assert fast_run.finished_at < slow_run.finished_at
+        assert fast_run.finished_at < slow_run.started_at + (slow_run.finished_at - slow_run.started_at) / 2
