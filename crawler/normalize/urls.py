@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
+
+from crawler.parsers.base import absolute_url, is_http_url
 
 TRACKING_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
                        "fbclid", "gclid", "dclid", "msclkid", "yclid", "_ga", "mc_cid", "mc_eid",
@@ -12,17 +14,14 @@ TRACKING_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "
 
 
 def absolute_http_url(url: str | None, base_url: str | None = None) -> str | None:
-    """The URL made absolute against base_url, or None when it is not http(s)."""
-    if not url or not url.strip():
+    """The URL made absolute against base_url, or None when it is not an http(s) URL one can open."""
+    url = absolute_url(url, base_url)
+    if not is_http_url(url):
         return None
     try:
-        url = urljoin(base_url, url.strip()) if base_url else url.strip()
-        parts = urlsplit(url)
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            return None
-        parts.port  # raises on a port out of range
+        urlsplit(url).port  # raises on a port out of range
         return safe_url_string(url)
-    except ValueError:  # unbalanced brackets, bad port: not a URL anyone can open
+    except ValueError:
         return None
 
 
