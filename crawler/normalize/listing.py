@@ -32,11 +32,13 @@ def normalize_item(raw: RawItem, *, source_id: int, platform: str,
         problems.append(diagnostic("title_truncated", MAX_TITLE))
         title = clean_text(title, MAX_TITLE)
 
-    summary_source = raw.summary if raw.summary and raw.summary != raw.content_html else None
-    summary = clean_text(summary_source or raw.content_html, MAX_SUMMARY)
+    # Each text is extracted once: this runs for every item of every crawl.
+    summary_text = clean_text(raw.summary)
+    content_text = summary_text if raw.content_html == raw.summary else clean_text(raw.content_html)
+    summary = clean_text(summary_text or content_text, MAX_SUMMARY)
     html_source = raw.content_html or (raw.summary if looks_like_html(raw.summary) else None)
     description_html = sanitize_html(html_source, base_url)
-    full_text = " ".join(filter(None, [title, clean_text(raw.summary), clean_text(raw.content_html)]))
+    full_text = " ".join(dict.fromkeys(filter(None, [title, summary_text, content_text])))
 
     price = parse_price(raw.price_text) or parse_price(full_text)
     if price is None:
