@@ -6,7 +6,7 @@ from crawler.normalize import category as categories
 from crawler.normalize.diagnostics import diagnostic
 from crawler.normalize.location import locate
 from crawler.normalize.price import parse_price
-from crawler.normalize.text import clean_text, looks_like_html, sanitize_html
+from crawler.normalize.text import clean_text, looks_like_html, sanitize_html, truncate
 from crawler.normalize.urls import absolute_http_url, canonical_url
 from crawler.parsers.base import RawItem
 from indexer.listing import Diagnostic, Listing, Price
@@ -30,12 +30,12 @@ def normalize_item(raw: RawItem, *, source_id: int, platform: str,
     url = canonical_url(url)
     if len(title) > MAX_TITLE:
         problems.append(diagnostic("title_truncated", MAX_TITLE))
-        title = clean_text(title, MAX_TITLE)
+        title = truncate(title, MAX_TITLE)
 
     # Each text is extracted once: this runs for every item of every crawl.
     summary_text = clean_text(raw.summary)
     content_text = summary_text if raw.content_html == raw.summary else clean_text(raw.content_html)
-    summary = clean_text(summary_text or content_text, MAX_SUMMARY)
+    summary = truncate(summary_text or content_text, MAX_SUMMARY)
     html_source = raw.content_html or (raw.summary if looks_like_html(raw.summary) else None)
     description_html = sanitize_html(html_source, base_url)
     full_text = " ".join(dict.fromkeys(filter(None, [title, summary_text, content_text])))

@@ -26,7 +26,11 @@ def clean_text(value: str | None, max_length: int | None = None) -> str | None:
         return None
     text = html_to_text(value)
     text = " ".join(_CONTROL.sub(" ", nfkc(text)).split())
-    if max_length and len(text) > max_length:
+    return truncate(text, max_length) if max_length else (text or None)
+
+
+def truncate(text: str | None, max_length: int) -> str | None:
+    if text and len(text) > max_length:
         text = text[: max_length - 1].rstrip() + "…"
     return text or None
 
