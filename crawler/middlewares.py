@@ -16,6 +16,10 @@ from crawler.safety import UnsafeURLError, check_url, parse_networks
 log = logging.getLogger(__name__)
 
 
+class UnsafeAddress(IgnoreRequest):
+    """A request refused by the address check (not by robots.txt, which raises plain IgnoreRequest)."""
+
+
 class PublicAddressMiddleware:
     """Refuses every request (the first, robots.txt, each redirect) whose host is not public.
 
@@ -36,7 +40,7 @@ class PublicAddressMiddleware:
         try:
             await deferred_to_future(deferToThread(check_url, request.url, self.allowed))
         except UnsafeURLError as exc:
-            raise IgnoreRequest(str(exc)) from None
+            raise UnsafeAddress(str(exc)) from None
         return None
 
 

@@ -19,6 +19,7 @@ from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, Igno
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 
+from crawler.middlewares import UnsafeAddress
 from crawler.parsers import registry
 from crawler.parsers.base import Link, ParseError, ParseResult
 from crawler.parsers.detect import detect_format
@@ -260,11 +261,13 @@ class SourceSpider(scrapy.Spider):
         elif failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
             result.error = (f"http: {request.url} is larger than the crawler reads (max_response_bytes): "
                             f"{failure.getErrorMessage()}")
-        elif failure.check(IgnoreRequest):
+        elif failure.check(UnsafeAddress):
             result.error = f"crawler: {request.url} not fetched: {failure.getErrorMessage()}"
-            if role != "entry" and "robots.txt" in result.error:
-                # The partner asked robots not to read it: respected, and not a failure of the crawl.
-                result.outcome = "refused"
+        elif failure.check(IgnoreRequest):
+            # Scrapy's robots.txt middleware: the partner asked robots not to read this document.
+            result.error = f"crawler: {request.url} not fetched: {failure.getErrorMessage()}"
+            if role != "entry":
+                result.outcome = "refused"  # respected, and not a failure of the crawl
         else:
             result.error = f"http: {request.url}: {failure.getErrorMessage() or failure.type.__name__}"
         if role == "robots":
