@@ -78,19 +78,11 @@ def test_recrawl_sends_validators_and_an_unchanged_feed_writes_nothing(simulator
     assert agents and all(a.startswith("SharingHubBot/") and "+http" in a for a in agents)
 
     # Content changes: one item vanishes; the next crawl reads the feed again, nothing new or updated.
-    with catalog.session() as s:
-        keys = [r.item_key for r in s.scalars(select(ListingRow))]
-    simulator.remove_item("goods", simulator_item_id(simulator, keys))
+    simulator.remove_item("goods", simulator.item_ids("goods", valid=True)[0])
     third = crawl_in_subprocess(settings, [source_id])[0]
     assert third.outcome == "ok"
     assert third.counts["new"] == 0 and third.counts["updated"] == 0
     assert third.counts["unchanged"] == first.counts["new"] - 1
-
-
-def simulator_item_id(simulator, keys):
-    ids = simulator.item_ids("goods")
-    assert ids, "the goods partner has items"
-    return ids[0]
 
 
 def test_a_failing_partner_is_reported_and_loses_nothing(simulator, catalog, settings):
