@@ -90,24 +90,88 @@ def sources() -> None:
     """Partner sources: feeds and sites the hub crawls."""
 
 
+_KINDS = ["auto", "feed", "sitemap", "html", "json_api"]
+
+
 @sources.command("add")
 @click.argument("url")
 @click.option("--platform", "platform_name", help="Platform name (default: the URL's host).")
-@click.option("--kind", type=click.Choice(["auto", "feed", "sitemap", "html", "json_api"]), default="auto",
-              show_default=True)
+@click.option("--kind", type=click.Choice(_KINDS), default="auto", show_default=True)
 @click.option("--interval", type=click.IntRange(min=1), help="Minutes between crawls.")
 @click.option("--config", "source_config", metavar="JSON|@FILE",
               help="The source's declaration: CSS selectors for html, a field mapping or preset for json_api.")
+@click.option("--no-check", is_flag=True,
+              help="Add without fetching the URL now; auto then resolves on the first crawl.")
 @click.pass_context
-def sources_add(ctx, url, platform_name, kind, interval, source_config) -> None:
-    """Register a source; prints its id."""
+def sources_add(ctx, url, platform_name, kind, interval, source_config, no_check) -> None:
+    """Register a source; prints its id.
+
+    The URL is fetched first, as a crawl would fetch it: auto stores the kind it found (a feed, a
+    page's feed link, robots.txt sitemaps, a sitemap, Seoul's open API, a listing page with
+    --config), and what was found goes to stderr. Where nothing usable is found the source is not
+    added (exit 1), unless --no-check.
+    """
     from urllib.parse import urlsplit
 
-    from crawler.normalize.urls import absolute_http_url
-    from crawler.safety import UnsafeURLError, check_url, parse_networks
     from indexer.catalog import store
 
     settings = _settings(ctx)
+    config = _checked_source(settings, url, kind, source_config)
+    name = platform_name or urlsplit(url).hostname
+    preview = None
+    if not no_check:
+        preview = _preview(settings, url, kind, config, name)
+        if not preview.ok:
+            _explain_failure(preview)
+            ctx.exit(1)
+        click.echo(f"found {preview.summary()}", err=True)
+    with _catalog(ctx).session() as session:
+        platform = store.get_or_create_platform(session, name)
+        source = store.add_source(session, platform, url, kind, interval or settings.default_interval_minutes)
+        source.config = config
+        if preview is not None and kind == "auto":
+            source.resolved_kind = preview.resolved_kind
+            source.resolved_url = preview.resolved_url if preview.resolved_url != url else None
+            if config is None and preview.resolved_config:
+                source.config = preview.resolved_config
+        source_id = source.id
+    click.echo(source_id)
+
+
+@sources.command("preview")
+@click.argument("url")
+@click.option("--kind", type=click.Choice(_KINDS), default="auto", show_default=True)
+@click.option("--config", "source_config", metavar="JSON|@FILE",
+              help="The source's declaration: CSS selectors for html, a field mapping or preset for json_api.")
+@click.option("--platform", "platform_name", help="Platform name shown on the items (default: the URL's host).")
+@click.option("--max-items", type=click.IntRange(1, 200), default=20, show_default=True,
+              help="Items to show (and read at most about as many item pages).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def sources_preview(ctx, url, kind, source_config, platform_name, max_items, as_json) -> None:
+    """Fetch a URL as a source and show what the hub would list, with each item's diagnostics.
+
+    Nothing is stored. Exit 1 when nothing usable is found.
+    """
+    from urllib.parse import urlsplit
+
+    settings = _settings(ctx)
+    config = _checked_source(settings, url, kind, source_config)
+    preview = _preview(settings, url, kind, config, platform_name or urlsplit(url).hostname, max_items)
+    if as_json:
+        _emit_json(preview.to_dict())
+    else:
+        _print_preview(preview)
+    if not preview.ok:
+        _explain_failure(preview)
+        ctx.exit(1)
+
+
+def _checked_source(settings: Settings, url: str, kind: str, source_config: str | None) -> dict | None:
+    """The source's config, once the URL may be fetched at all and the kind has what it needs."""
+    from crawler.normalize.urls import absolute_http_url
+    from crawler.safety import UnsafeURLError, check_url, parse_networks
+
     if not absolute_http_url(url):
         raise click.UsageError(f"not an absolute http(s) URL: {url!r}")
     try:
@@ -117,13 +181,56 @@ def sources_add(ctx, url, platform_name, kind, interval, source_config) -> None:
     config = _read_source_config(source_config)
     if kind in ("html", "json_api") and config is None:
         raise click.UsageError(f"a {kind} source needs --config (see README: source kinds)")
-    name = platform_name or urlsplit(url).hostname
-    with _catalog(ctx).session() as session:
-        platform = store.get_or_create_platform(session, name)
-        source = store.add_source(session, platform, url, kind, interval or settings.default_interval_minutes)
-        source.config = config
-        source_id = source.id
-    click.echo(source_id)
+    return config
+
+
+def _preview(settings: Settings, url: str, kind: str, config: dict | None, platform: str, max_items: int = 20):
+    from crawler.preview import preview_source
+
+    try:
+        return preview_source(settings, url, kind, config, platform=platform, max_items=max_items)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _explain_failure(preview) -> None:
+    click.echo(preview.error, err=True)
+    if preview.kind == "auto" and "links no feed" in (preview.error or ""):
+        click.echo("hint: a listing page is added with --kind html and --config with its CSS selectors, "
+                   "a JSON API with --kind json_api and --config with its field mapping (README: source kinds)",
+                   err=True)
+
+
+def _print_preview(preview) -> None:
+    click.echo(preview.summary())
+    if not preview.ok:
+        return
+    for key in ("resolved_kind", "resolved_url", "resolved_config", "format"):
+        value = getattr(preview, key)
+        if value and not (key == "resolved_url" and value == preview.url):
+            click.echo(f"{key:<16} {json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value}")
+    for problem in preview.problems:
+        click.echo(f"problem          {problem}")
+    shown = len(preview.items)
+    more = "" if preview.complete else "+"
+    click.echo(f"first {shown} of {preview.total_items}{more} items:" if shown else "no items")
+    for number, item in enumerate(preview.items, 1):
+        listing = item.listing
+        if listing is None:
+            click.echo(f"{number:>3}. (not listed) {item.title or item.key or '-'}")
+        else:
+            price = listing.price
+            if price.is_free:
+                price_text = "free"
+            elif price.amount is not None:
+                price_text = f"{price.amount:,} {price.currency}" + (f"/{price.unit}" if price.unit else "")
+            else:
+                price_text = "-"
+            place = " ".join(filter(None, [listing.district, listing.dong])) or "-"
+            facts = f"{listing.category or '-'}; {place}; {price_text}"
+            click.echo(f"{number:>3}. {listing.title}  [{facts}]  {listing.url}")
+        for d in item.diagnostics:
+            click.echo(f"       {d.severity:<7} {d.code:<18} {d.message_en} / {d.message_ko}")
 
 
 def _read_source_config(value: str | None) -> dict | None:
@@ -205,9 +312,10 @@ def sources_show(ctx, source_id: int, as_json: bool) -> None:
     if as_json:
         _emit_json(data)
         return
-    for key in ("id", "platform", "url", "kind", "resolved_kind", "interval_minutes", "paused",
-                "active_listings", "last_crawled_at", "last_success_at"):
-        click.echo(f"{key:<17} {data[key]}")
+    for key in ("id", "platform", "url", "kind", "resolved_kind", "resolved_url", "config", "interval_minutes",
+                "paused", "active_listings", "last_crawled_at", "last_success_at"):
+        value = json.dumps(data[key], ensure_ascii=False) if isinstance(data[key], dict) else data[key]
+        click.echo(f"{key:<17} {value}")
     run = data.get("last_run")
     if run:
         click.echo(f"last run          #{run['id']} {run['outcome']} (HTTP {run['http_status']}) "

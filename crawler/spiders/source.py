@@ -25,6 +25,8 @@ from crawler.parsers.base import Link, ParseError, ParseResult
 from crawler.parsers.detect import detect_format
 
 GONE_STATUSES = (404, 410)
+# Previews (SourceSpec.max_items): sitemaps or next pages followed from one document at most.
+PREVIEW_BRANCHES = 3
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class SourceSpec:
     item_urls: tuple[str, ...] = ()  # active listings' pages, for the dead-link sample
     max_pages: int = 500
     dead_link_sample: int = 5
+    max_items: int | None = None     # previews: follow no more once this many items are read or on their way
 
 
 @dataclass
@@ -84,6 +87,8 @@ class SourceSpider(scrapy.Spider):
         self.pages_left = source.max_pages
         self.truncated = False
         self.resolved_config = None
+        self.items_ahead = 0   # max_items: items read, and item pages requested
+        self.enough = False    # max_items: documents left unread because the preview had enough
 
     # -- requests -----------------------------------------------------------------------------
     async def start(self):
@@ -109,7 +114,10 @@ class SourceSpider(scrapy.Spider):
                               priority={"entry": 3, "robots": 3, "sitemap": 2, "next": 2}.get(role, 0))
 
     def _follow(self, links: list[Link]):
+        branches = 0
         for link in links:
+            if not self._wanted(link.role, branches):
+                continue
             if link.role == "page":
                 known = self.source.documents.get(link.url)
                 if known and link.lastmod and known.lastmod and link.lastmod <= known.lastmod:
@@ -122,8 +130,21 @@ class SourceSpider(scrapy.Spider):
             else:
                 request = self._request(link.url, link.role if link.role in ("sitemap", "next") else "next",
                                         lastmod=link.lastmod)
+                branches += request is not None
             if request is not None:
+                self.items_ahead += link.role == "page"
                 yield request
+
+    def _wanted(self, role: str, branches: int) -> bool:
+        """Previews read only what they show: nothing more once max_items items are read or on
+        their way, and at most PREVIEW_BRANCHES sitemaps or next pages from one document."""
+        limit = self.source.max_items
+        if limit is None:
+            return True
+        if self.items_ahead >= limit or (role != "page" and branches >= PREVIEW_BRANCHES):
+            self.enough = True
+            return False
+        return True
 
     # -- responses ----------------------------------------------------------------------------
     def parse_document(self, response):
@@ -153,6 +174,8 @@ class SourceSpider(scrapy.Spider):
             yield base
             return
         base.parsed = parsed
+        if role != "page":  # an item page was counted when it was requested
+            self.items_ahead += len(parsed.items)
         yield base
         yield from self._follow(parsed.links)
         if role == "entry" and self.kind == "feed":
@@ -229,9 +252,11 @@ class SourceSpider(scrapy.Spider):
         self.kind = base.kind = "sitemap"
         base.resolved_url = response.meta.get("auto_entry") or base.resolved_url
         yield base
+        branches = 0
         for url in sitemaps:
-            request = self._request(url, "sitemap")
+            request = self._request(url, "sitemap") if self._wanted("sitemap", branches) else None
             if request is not None:
+                branches += 1
                 yield request
 
     def _dead_link_sample(self):

@@ -82,7 +82,8 @@ def test_add_crawl_show_search_delete(run, simulator):
 def test_crawl_exits_1_when_a_source_cannot_be_fetched(run, simulator):
     good = simulator.partner("cars").feed_url
     source_ok = run("sources", "add", good, check=0).stdout.strip()
-    source_bad = run("sources", "add", simulator.partner("goods").base_url + "/no-such-feed.xml", check=0).stdout.strip()
+    source_bad = run("sources", "add", simulator.partner("goods").base_url + "/no-such-feed.xml", "--no-check",
+                     check=0).stdout.strip()
     proc = run("crawl", source_ok, source_bad)
     assert proc.returncode == 1
     assert f"source {source_ok}: ok" in proc.stdout
@@ -95,3 +96,154 @@ def test_json_output_is_one_document_and_logs_go_to_stderr(run):
     data = json.loads(proc.stdout)
     assert data["allow_private_networks"] == ["127.0.0.0/8"]
     assert run("config", check=0).stdout.count("SHAREHUB_") >= 10
+
+
+# -- sources add / preview: the URL is fetched (previewed) before anything is stored -----------
+# In-process with click's CliRunner (each preview still spawns its own crawler process).
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from search_ui.cli import main
+
+    for key in [k for k in os.environ if k.startswith("SHAREHUB_")]:
+        monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)
+    base = {"SHAREHUB_DATA_DIR": str(tmp_path / "var"), "SHAREHUB_PER_HOST_DELAY": "0",
+            "SHAREHUB_DOWNLOAD_TIMEOUT": "5", "SHAREHUB_LOG_LEVEL": "WARNING"}
+
+    def _invoke(*args, allow_loopback=True, check=None):
+        env = {**base, "SHAREHUB_ALLOW_PRIVATE_NETWORKS": "127.0.0.0/8" if allow_loopback else ""}
+        result = CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+        if check is not None:
+            assert result.exit_code == check, result.output
+        return result
+    return _invoke
+
+
+def stored_sources(cli) -> list[dict]:
+    return json.loads(cli("sources", "list", "--json", check=0).stdout)
+
+
+def catalog_rows(tmp_path) -> dict[str, int]:
+    from sqlalchemy import func, select
+
+    from config import load_settings
+    from indexer.catalog import Catalog
+    from indexer.catalog.models import Base
+
+    catalog = Catalog.from_settings(load_settings(environ={}, overrides={"data_dir": str(tmp_path / "var")}))
+    try:
+        with catalog.session() as s:
+            return {t.name: s.scalar(select(func.count()).select_from(t)) for t in Base.metadata.sorted_tables}
+    finally:
+        catalog.dispose()
+
+
+SPACES_PRESET = {"preset": "seoul_reservation", "service": "ListPublicReservationInstitution"}
+
+
+@pytest.mark.parametrize("case", ["goods", "cars", "spaces", "events", "homes", "tools", "kids",
+                                  "goods homepage", "cars homepage"])
+def test_add_resolves_each_partner_kind_at_once(cli, simulator, case):
+    key = case.split()[0]
+    partner = simulator.partner(key)
+    simulator.clear_requests(key)
+    url = partner.homepage_url if "homepage" in case else partner.feed_url
+    options = ["--config", json.dumps(partner.config)] if partner.kind == "html" else []
+    added = cli("sources", "add", url, "--platform", partner.name, *options, check=0)
+    source_id = int(added.stdout)
+    kind = "feed" if "homepage" in case else partner.kind
+    assert added.stderr.startswith(f"found {kind}"), added.stderr
+    assert " items, " in added.stderr and " with problems" in added.stderr
+
+    [source] = stored_sources(cli)
+    assert source["id"] == source_id and source["kind"] == "auto" and source["platform"] == partner.name
+    assert source["resolved_kind"] == kind
+    assert source["resolved_url"] == (partner.feed_url if "homepage" in case else None)  # None: the URL itself
+    assert source["config"] == {"spaces": SPACES_PRESET, "tools": partner.config}.get(key)
+    assert "last_run" not in source or source["last_run"] is None  # previewed, not crawled
+    assert [p for _, p, _ in simulator.requests(key) if p != "/robots.txt"]  # it was fetched at add time
+
+
+def test_sources_added_resolved_crawl_as_resolved(cli, simulator, tmp_path):
+    from config import load_settings
+    from crawler.runner import crawl_in_subprocess
+
+    spaces, goods = simulator.partner("spaces"), simulator.partner("goods")
+    ids = [int(cli("sources", "add", url, check=0).stdout) for url in (spaces.feed_url, goods.homepage_url)]
+    settings = load_settings(environ={}, overrides={"data_dir": str(tmp_path / "var"),
+                                                    "allow_private_networks": "127.0.0.0/8", "per_host_delay": 0})
+    results = crawl_in_subprocess(settings, ids)
+    assert [r.outcome for r in results] == ["ok", "ok"], [r.error for r in results]
+    assert results[0].counts["new"] == len([i for i in simulator.items("spaces") if not i.get("invalid")])
+    assert results[1].counts["new"] == len([i for i in simulator.items("goods") if not i.get("invalid")])
+    assert [(s["resolved_kind"], s["config"]) for s in stored_sources(cli)] == [("json_api", SPACES_PRESET),
+                                                                                ("feed", None)]
+
+
+def test_add_refuses_a_url_where_nothing_usable_is_found(cli, simulator, tmp_path):
+    tools, goods = simulator.partner("tools"), simulator.partner("goods")
+    refused = cli("sources", "add", tools.feed_url, check=1)  # a listing page, but no selectors given
+    assert refused.stdout == ""
+    assert refused.stderr.startswith(f"crawler: nothing usable found at {tools.feed_url}: the page links no feed")
+    assert "robots.txt names no sitemap" in refused.stderr and "--kind html" in refused.stderr
+    missing = goods.base_url + "/no-such-feed.xml"
+    assert "answered 404" in cli("sources", "add", missing, check=1).stderr
+    assert not (tmp_path / "var").exists()  # nothing stored, not even an empty catalog
+
+    unchecked = int(cli("sources", "add", missing, "--no-check", check=0).stdout)
+    [source] = stored_sources(cli)
+    assert (source["id"], source["kind"], source["resolved_kind"]) == (unchecked, "auto", None)
+
+
+def test_an_explicit_kind_is_previewed_and_kept(cli, simulator):
+    tools, goods, kids, spaces = (simulator.partner(k) for k in ("tools", "goods", "kids", "spaces"))
+    assert "needs --config" in cli("sources", "add", tools.feed_url, "--kind", "html", check=2).stderr
+    typo = cli("sources", "add", tools.feed_url, "--kind", "html", "--config",
+               json.dumps({**tools.config, "item": "li.tool-typo"}), check=1)
+    assert "the item selector 'li.tool-typo' matched nothing" in typo.stderr
+    assert "not a feed" in cli("sources", "add", goods.homepage_url, "--kind", "feed", check=1).stderr
+    assert stored_sources(cli) == []
+
+    cli("sources", "add", kids.feed_url, "--kind", "sitemap", check=0)
+    cli("sources", "add", spaces.feed_url, "--kind", "json_api", "--config", json.dumps(spaces.config), check=0)
+    assert [(s["kind"], s["resolved_kind"], s["config"]) for s in stored_sources(cli)] == [
+        ("sitemap", None, None), ("json_api", None, spaces.config)]
+
+
+def test_add_and_preview_refuse_private_addresses_before_fetching(cli, simulator):
+    goods = simulator.partner("goods")
+    simulator.clear_requests("goods")
+    for command in ("add", "preview"):
+        refused = cli("sources", command, goods.feed_url, allow_loopback=False, check=2)
+        assert "not a public address" in refused.stderr and "SHAREHUB_ALLOW_PRIVATE_NETWORKS" in refused.stderr
+    assert simulator.requests("goods") == []
+    assert stored_sources(cli) == []
+
+
+def test_preview_prints_items_with_diagnostics_and_stores_nothing(cli, simulator, tmp_path):
+    goods, tools = simulator.partner("goods"), simulator.partner("tools")
+    cli("sources", "add", goods.base_url + "/later.xml", "--no-check", check=0)  # a catalog with a source in it
+    before = catalog_rows(tmp_path)
+    files = sorted(p.name for p in (tmp_path / "var").iterdir())
+
+    shown = cli("sources", "preview", goods.feed_url, check=0).stdout
+    assert shown.startswith(f"feed (rss20) at {goods.feed_url}, 13 items, 1 with problems (1 cannot be listed)")
+    assert "first 13 of 13 items:" in shown and "[tools; 11440 망원1동; 3,000 KRW/day]" in shown
+    assert "error   missing_title" in shown
+    assert "The item has no title, so it cannot be listed. / 항목에 제목이 없어 목록에 올릴 수 없습니다." \
+        in shown
+
+    data = json.loads(cli("sources", "preview", tools.feed_url, "--kind", "html", "--config",
+                          json.dumps(tools.config), "--max-items", "5", "--json", check=0).stdout)
+    assert data["ok"] and data["resolved_kind"] == "html" and len(data["items"]) == 5 and not data["complete"]
+    assert all(item["listing"]["url"].startswith(tools.base_url) for item in data["items"] if item["listing"])
+    assert any(d["message_ko"] for item in data["items"] for d in item["diagnostics"])
+
+    nothing = cli("sources", "preview", tools.feed_url, "--json", check=1)
+    assert json.loads(nothing.stdout)["error"] == nothing.stderr.splitlines()[0]
+
+    assert catalog_rows(tmp_path) == before and before["sources"] == 1
+    assert sorted(p.name for p in (tmp_path / "var").iterdir()) == files
