@@ -2,10 +2,11 @@
 
     .venv/bin/python bench/crawl_throughput.py [--sources 200] [--items 500]
 
-End to end = fetch -> parse -> normalize -> store -> index, as `sharehub crawl --all` runs it (one
-Scrapy process, politeness delays off for loopback). Then the same bodies go through each stage
+End to end = fetch -> parse -> normalize -> store -> index, as `sharehub crawl --all` runs it
+(crawl_processes child processes, politeness delays off for loopback; each source is served on its
+own loopback address, 127.0.0.x, as separate partners' hosts would be). Then the same bodies go through each stage
 alone, to show where the time goes. Then a recrawl of the unchanged sources: it should cost one
-304 each and write nothing. Peak RSS is the crawl process's (the worker's) maximum resident size.
+304 each and write nothing. Peak RSS is the summed resident size of the crawl processes, sampled while they run.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import multiprocessing
-import resource
 import sys
 import tempfile
 import threading
@@ -89,34 +89,59 @@ class FeedServer:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        # One listening socket per partner host; all on the port the first one got.
+        self.hosts = [f"127.0.0.{1 + s % 250}" for s in range(sources)]
+        self.servers = []
+        for host in dict.fromkeys(self.hosts):
+            server = ThreadingHTTPServer((host, self.servers[0].server_port if self.servers else 0), Handler)
+            server.daemon_threads = True
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            self.servers.append(server)
+        self.port = self.servers[0].server_port
 
-    @property
-    def base(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_port}"
-
-
-def crawl_child(settings_values: dict, queue) -> None:
-    from config import Settings
-    from crawler.runner import crawl_here
-
-    started = time.perf_counter()
-    results = crawl_here(Settings(settings_values))
-    elapsed = time.perf_counter() - started
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((elapsed, peak_kb, [(r.outcome, r.counts) for r in results]))
+    def feed_urls(self) -> list[str]:
+        return [f"http://{self.hosts[s]}:{self.port}/p{s}/feed.xml" for s in range(len(self.hosts))]
 
 
-def crawl(settings) -> tuple[float, int, list]:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=crawl_child, args=(dict(settings), queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
+class PeakMemory:
+    """Peak of the summed resident size of this process's children (the crawl processes), sampled."""
+
+    def __init__(self, interval: float = 0.05):
+        self.interval, self.peak_kb, self.per_process_kb = interval, 0, 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            sizes = [_rss_kb(p.pid) for p in multiprocessing.active_children()]
+            self.peak_kb = max(self.peak_kb, sum(sizes))
+            self.per_process_kb = max([self.per_process_kb, *sizes])
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return next((int(line.split()[1]) for line in fh if line.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0
+
+
+def crawl(settings) -> tuple[float, PeakMemory, list]:
+    from crawler.runner import crawl_in_subprocess
+
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        results = crawl_in_subprocess(settings)
+        elapsed = time.perf_counter() - started
+    return elapsed, memory, results
 
 
 def stages(server: FeedServer, settings) -> None:
@@ -127,9 +152,9 @@ def stages(server: FeedServer, settings) -> None:
     from indexer.listing import search_document
     from indexer.search import open_search
 
-    bodies = list(server.bodies.items())
+    bodies = list(zip(server.feed_urls(), server.bodies.values()))
     t = time.perf_counter()
-    parsed = [(f"{server.base}{path}", parse(f"{server.base}{path}", body)) for path, body in bodies]
+    parsed = [(url, parse(url, body)) for url, body in bodies]
     t_parse = time.perf_counter() - t
     items = sum(len(p.items) for _, p in parsed)
     t = time.perf_counter()
@@ -140,7 +165,7 @@ def stages(server: FeedServer, settings) -> None:
     catalog = Catalog.from_settings(stage_settings)
     with catalog.session() as s:
         platform = store.get_or_create_platform(s, "bench")
-        ids = [store.add_source(s, platform, f"{server.base}{path}", "feed", 60).id for path, _ in bodies]
+        ids = [store.add_source(s, platform, url, "feed", 60).id for url, _ in bodies]
     t = time.perf_counter()
     changed = []
     for source_id, listings in zip(ids, normalized):
@@ -165,34 +190,38 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sources", type=int, default=200)
     parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--crawl-processes", type=int, default=0, help="0 = one per CPU core")
+    parser.add_argument("--concurrent-crawls", type=int, default=16)
     parser.add_argument("--no-stages", action="store_true")
     args = parser.parse_args()
     server = FeedServer(args.sources, args.items)
     data_dir = tempfile.mkdtemp(prefix="sharehub-bench-")
     settings = load_settings(environ={}, overrides={
         "data_dir": data_dir, "allow_private_networks": "127.0.0.0/8", "per_host_delay": 0,
-        "per_host_concurrency": 16, "dead_link_sample": 0, "log_level": "WARNING"})
+        "per_host_concurrency": 16, "dead_link_sample": 0, "log_level": "WARNING",
+        "crawl_processes": args.crawl_processes, "concurrent_crawls": args.concurrent_crawls})
     from indexer.catalog import Catalog, store
 
     catalog = Catalog.from_settings(settings)
     with catalog.session() as s:
         platform = store.get_or_create_platform(s, "bench")
-        for path in server.bodies:
-            store.add_source(s, platform, f"{server.base}{path}", "feed", 60)
+        for url in server.feed_urls():
+            store.add_source(s, platform, url, "feed", 60)
     catalog.dispose()
     total = args.sources * args.items
     print(f"crawl benchmark: {args.sources} sources x {args.items} items = {total:,} items on 127.0.0.1")
-    elapsed, peak_kb, results = crawl(settings)
-    ok = sum(1 for outcome, _ in results if outcome == "ok")
-    new = sum(c.get("new", 0) for _, c in results)
+    elapsed, memory, results = crawl(settings)
+    ok = sum(1 for r in results if r.outcome == "ok")
+    new = sum(r.counts.get("new", 0) for r in results)
     print(f"  first crawl: {ok}/{len(results)} sources ok, {new:,} new listings in {elapsed:.1f} s "
-          f"= {new / elapsed:,.0f} items/s end to end; peak RSS {peak_kb / 1024:.0f} MB")
+          f"= {new / elapsed:,.0f} items/s end to end, {settings.effective_crawl_processes} crawl processes; "
+          f"peak RSS {memory.peak_kb / 1024:.0f} MB in all ({memory.per_process_kb / 1024:.0f} MB per process)")
     before = dict(server.hits)
-    elapsed, peak_kb, results = crawl(settings)
-    written = sum(c.get("new", 0) + c.get("updated", 0) for _, c in results)
-    print(f"  recrawl, unchanged: {sum(1 for o, _ in results if o == 'not_modified')}/{len(results)} not modified, "
-          f"{server.hits['304'] - before['304']} answers 304, {server.hits['200'] - before['200']} full bodies, "
-          f"{written} listings written, {elapsed:.1f} s; peak RSS {peak_kb / 1024:.0f} MB")
+    elapsed, memory, results = crawl(settings)
+    written = sum(r.counts.get("new", 0) + r.counts.get("updated", 0) for r in results)
+    print(f"  recrawl, unchanged: {sum(1 for r in results if r.outcome == 'not_modified')}/{len(results)} not "
+          f"modified, {server.hits['304'] - before['304']} answers 304, {server.hits['200'] - before['200']} full "
+          f"bodies, {written} listings written, {elapsed:.1f} s; peak RSS {memory.peak_kb / 1024:.0f} MB in all")
     if not args.no_stages:
         stages(server, settings)
 

@@ -97,6 +97,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Largest response body (after decompression) the crawler reads, in bytes."),
     Setting("per_host_concurrency", "int", 2, "Requests in flight to one host at once."),
     Setting("per_host_delay", "float", 0.5, "Seconds between requests to one host."),
+    Setting("crawl_processes", "int", 0,
+            "Crawl processes run at once; the sources of one host always share a process, so "
+            "per-host politeness holds. 0 = one per CPU core."),
+    Setting("concurrent_crawls", "int", 16,
+            "Sources one crawl process crawls at once; bounds its memory and open connections."),
     Setting("max_pages_per_crawl", "int", 500,
             "Documents one crawl of one source may fetch (sitemap pages, listing pages, API pages)."),
     Setting("retry_after_max", "int", 120,
@@ -170,6 +175,10 @@ class Settings(Mapping[str, Any]):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_path / 'catalog.sqlite3'}"
+
+    @property
+    def effective_crawl_processes(self) -> int:
+        return max(1, self.crawl_processes or os.cpu_count() or 1)
 
     @property
     def effective_user_agent(self) -> str:

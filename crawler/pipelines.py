@@ -98,22 +98,48 @@ def judge(results: list[DocumentResult], source, *, truncated: bool = False) -> 
     return verdict
 
 
+class CatalogOutput:
+    """The catalog and search backend a crawl process writes to, shared by all its crawlers.
+
+    One engine per process keeps its statement cache and connections warm across sources; Scrapy
+    deep-copies its settings for every crawler, so this object hands out itself when copied.
+    """
+
+    def __init__(self, settings: Settings, catalog: Catalog | None = None):
+        self.settings = settings
+        self.owns_catalog = catalog is None
+        self.catalog = catalog or Catalog.from_settings(settings, upgrade=False)
+        self.search = open_search(settings)
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def close(self) -> None:
+        self.search.close()
+        if self.owns_catalog:
+            self.catalog.dispose()
+
+
 class CatalogPipeline:
-    def __init__(self, settings: Settings, crawler=None):
+    def __init__(self, settings: Settings, crawler=None, output: CatalogOutput | None = None):
         self.settings = settings
         self.crawler = crawler
-        self.catalog = Catalog.from_settings(settings, upgrade=False)
-        self.search = None
+        self.owns_output = output is None
+        self.output = output
+        self.catalog = self.search = None
         self.started_at = None
         self.results: list[DocumentResult] = []
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(Settings(crawler.settings.getdict("SHAREHUB_SETTINGS")), crawler)
+        return cls(Settings(crawler.settings.getdict("SHAREHUB_SETTINGS")), crawler,
+                   crawler.settings.get("SHAREHUB_OUTPUT"))
 
     def open_spider(self):
         self.started_at = utcnow()
-        self.search = open_search(self.settings)
+        if self.output is None:
+            self.output = CatalogOutput(self.settings)
+        self.catalog, self.search = self.output.catalog, self.output.search
 
     def process_item(self, item):
         if isinstance(item, DocumentResult):
@@ -130,27 +156,34 @@ class CatalogPipeline:
                 verdict.error = f"crawler: the crawl ended without a response ({reason or 'unknown'})"
             self.record(spider.source, verdict)
         finally:
-            if self.search is not None:
-                self.search.close()
-            self.catalog.dispose()
+            self.results = []
+            if self.owns_output and self.output is not None:
+                self.output.close()
+
+    def item_reports(self, spec, verdict: CrawlVerdict) -> list[store.ItemReport]:
+        """Every item of the crawl normalized and hashed: the CPU work, done before the catalog's
+        write lock is taken, so that crawl processes do not wait on each other's normalization."""
+        reports = list(verdict.reports)
+        for result in self.results:
+            if not result.parsed:
+                continue
+            for raw in result.parsed.items:
+                listing, problems = normalize_item(raw, source_id=spec.id, platform=spec.platform,
+                                                   base_url=result.url)
+                reports.append(store.ItemReport(raw.key or raw.link, raw.title, listing, problems,
+                                                listing.content_hash() if listing else None))
+        return reports
 
     def record(self, spec, verdict: CrawlVerdict) -> None:
         applied = None
-        with self.catalog.session() as session:
+        reports = self.item_reports(spec, verdict) if verdict.outcome in ("ok", "partial") else []
+        with self.catalog.session(write=True) as session:
             source = session.get(store.Source, spec.id)
             if source is None:
                 log.warning("crawler: source %s was deleted during its crawl", spec.id)
                 return
             run = store.start_run(session, spec.id, started_at=self.started_at)
             if verdict.outcome in ("ok", "partial"):
-                reports = list(verdict.reports)
-                for result in self.results:
-                    if not result.parsed:
-                        continue
-                    for raw in result.parsed.items:
-                        listing, problems = normalize_item(raw, source_id=source.id, platform=source.platform.name,
-                                                           base_url=result.url)
-                        reports.append(store.ItemReport(raw.key or raw.link, raw.title, listing, problems))
                 applied = store.apply_items(session, run, reports, complete=verdict.outcome == "ok",
                                             gone_after=self.settings.gone_after_missed_crawls,
                                             present_urls=verdict.present_urls, dead_urls=verdict.dead_urls)

@@ -1,15 +1,21 @@
 """Running crawls: Scrapy settings from ours, one spider per source, results read from the catalog.
 
-`crawl_here` runs Scrapy in this process (its reactor runs once per process: the CLI's way);
-`crawl_in_subprocess` runs it in a fresh child process, for callers that crawl more than once
-(tests, the demo, the worker), and enforces the per-crawl time limit from outside.
+`crawl_here` runs Scrapy in this process (its reactor runs once per process), at most
+`concurrent_crawls` sources at a time. `crawl_in_subprocess` runs it in fresh child processes —
+`crawl_processes` of them, each given whole hosts so that per-host politeness holds — for every
+caller (the CLI, tests, the demo, the worker): a crawl is CPU-bound (parse, normalize, store, index)
+and one process uses one core. It enforces the time limit from outside.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import multiprocessing
+import queue as queue_module
+import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from config import Settings
 from crawler.spiders.source import DocumentState, SourceSpec, SourceSpider
@@ -45,16 +51,21 @@ def scrapy_settings(settings: Settings) -> dict:
         "CLOSESPIDER_TIMEOUT": settings.crawl_timeout,
         "CONCURRENT_REQUESTS_PER_DOMAIN": settings.per_host_concurrency,
         "DOWNLOAD_DELAY": settings.per_host_delay,
-        "RANDOMIZE_DOWNLOAD_DELAY": True,
+        "DOWNLOAD_DELAY_JITTER": 0.5,
         "RETRY_TIMES": 2,
         # 429 and 503 wait for their Retry-After (RetryAfterMiddleware); these retry with backoff.
         "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
         "SHAREHUB_RETRY_AFTER_MAX": settings.retry_after_max,
-        "DNS_RESOLVER": "crawler.resolver.PublicOnlyResolver",
+        "TWISTED_DNS_RESOLVER": "crawler.resolver.PublicOnlyResolver",
         "COOKIES_ENABLED": False,
+        # Scrapy reads the spider's source per crawler to warn about generators that return a
+        # value; ours are known not to, and a crawl process starts hundreds of crawlers.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "TELNETCONSOLE_ENABLED": False,
         "LOG_LEVEL": settings.log_level,
         "ITEM_PIPELINES": {"crawler.pipelines.CatalogPipeline": 300},
+        # Every crawler of a process writes through one catalog engine and one search backend.
+        "SHAREHUB_OUTPUT": None,
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.PublicAddressMiddleware": 50,
                                    "crawler.middlewares.RetryAfterMiddleware": 560},
     }
@@ -98,44 +109,109 @@ def crawl_here(settings: Settings, source_ids: list[int] | None = None) -> list[
     """Crawl now, in this process; None = every source that is not paused."""
     from scrapy.crawler import CrawlerProcess
 
+    from crawler.pipelines import CatalogOutput
+
     catalog = Catalog.from_settings(settings)
+    output = None
     try:
         specs = source_specs(catalog, source_ids, settings)
         before = _last_run_ids(catalog, specs)
         if specs:
-            process = CrawlerProcess({**scrapy_settings(settings), "LOG_INSTALL_ROOT_HANDLER": False})
-            # Our handlers log; Scrapy's own loggers would otherwise pass every scraped item at DEBUG.
+            output = CatalogOutput(settings, catalog)
+            process = CrawlerProcess({**scrapy_settings(settings), "SHAREHUB_OUTPUT": output,
+                                      "LOG_INSTALL_ROOT_HANDLER": False})
+            # Our handlers log; Scrapy's own loggers (set to DEBUG by the line above) would
+            # otherwise pass every scraped item.
             logging.getLogger("scrapy").setLevel(settings.log_level.upper())
-            for spec in specs:
-                process.crawl(SourceSpider, source=spec)
+            pending = list(reversed(specs))
+
+            def start_next(_result=None):
+                # Chained on each crawl's end; CrawlerProcess.start() returns once none is left.
+                if pending:
+                    process.crawl(SourceSpider, source=pending.pop()).addBoth(start_next)
+                return _result
+
+            for _ in range(min(len(specs), max(1, settings.concurrent_crawls))):
+                start_next()
             process.start()
         return summaries(catalog, specs, before)
     finally:
+        if output is not None:
+            output.close()
         catalog.dispose()
 
 
-def _child(values: dict, source_ids, queue) -> None:
-    logging.basicConfig(level=values.get("log_level", "INFO"))
-    try:
-        queue.put(("ok", crawl_here(Settings(values), source_ids)))
-    except BaseException as exc:  # reported to the parent, which decides
-        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+def host_groups(catalog: Catalog, source_ids: list[int] | None, processes: int) -> list[list[tuple[int, str]]]:
+    """(id, url) of the sources in at most `processes` groups of whole hosts, balanced by number."""
+    with catalog.session() as session:
+        sources = store.list_sources(session) if source_ids is None else \
+            [store.get_source(session, i) for i in source_ids]
+        by_host: dict[str, list[tuple[int, str]]] = {}
+        for s in sources:
+            if source_ids is None and s.paused:
+                continue
+            by_host.setdefault((urlsplit(s.resolved_url or s.url).hostname or "").lower(), []).append((s.id, s.url))
+    groups: list[list[tuple[int, str]]] = [[] for _ in range(max(1, min(processes, len(by_host))))]
+    for ids in sorted(by_host.values(), key=len, reverse=True):
+        min(groups, key=len).extend(ids)
+    return [g for g in groups if g]
 
 
 def crawl_in_subprocess(settings: Settings, source_ids: list[int] | None = None,
                         timeout: float | None = None) -> list[CrawlSummary]:
+    """Crawl in child processes (see the module's doc); summaries in the order of the sources."""
+    catalog = Catalog.from_settings(settings)
+    try:
+        groups = host_groups(catalog, source_ids, settings.effective_crawl_processes)
+    finally:
+        catalog.dispose()
+    if not groups:
+        return []
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_child, args=(dict(settings), source_ids, queue), daemon=True)
-    process.start()
-    limit = timeout if timeout is not None else settings.crawl_timeout + 60
+    children = {}
+    for number, group in enumerate(groups):
+        ids = [source_id for source_id, _ in group]
+        process = context.Process(target=_child_of_group, args=(dict(settings), number, ids, queue), daemon=True)
+        process.start()
+        children[number] = process
+    rounds = math.ceil(max(len(g) for g in groups) / max(1, settings.concurrent_crawls))
+    limit = timeout if timeout is not None else settings.crawl_timeout * rounds + 60
+    results: dict[int, CrawlSummary] = {}
+    # A group whose process failed or overran says so for each of its sources; the others'
+    # results stand.
+    errors = {number: f"crawler: the crawl did not finish within {limit:.0f} s and was stopped"
+              for number in children}
+    deadline = time.monotonic() + limit
     try:
-        status, payload = queue.get(timeout=limit)
-    except Exception:
-        process.kill()
-        process.join()
-        raise RuntimeError(f"crawler: the crawl did not finish within {limit:.0f} s and was stopped") from None
-    process.join(30)
-    if status != "ok":
-        raise RuntimeError(f"crawler: the crawl process failed: {payload}")
-    return payload
+        for _ in groups:
+            number, status, payload = queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            if status == "ok":
+                results.update((r.source_id, r) for r in payload)
+                errors.pop(number)
+            else:
+                errors[number] = f"crawler: the crawl process failed: {payload}"
+    except queue_module.Empty:
+        pass
+    finally:
+        for number, process in children.items():
+            if number in errors:
+                process.kill()
+            process.join(30)
+    for number, message in errors.items():
+        for source_id, url in groups[number]:
+            results.setdefault(source_id, CrawlSummary(source_id, url, "failed", {}, message, None))
+    order = source_ids if source_ids is not None else sorted(results)
+    return [results[i] for i in order if i in results]
+
+
+def _child_of_group(values: dict, number: int, source_ids: list[int], queue) -> None:
+    # The level on the handler too: Scrapy sets its own loggers' levels when it starts.
+    handler = logging.StreamHandler()
+    handler.setLevel(str(values.get("log_level", "INFO")).upper())
+    logging.basicConfig(level=handler.level, handlers=[handler])
+    try:
+        queue.put((number, "ok", crawl_here(Settings(values), source_ids)))
+    except BaseException as exc:  # reported to the parent, which decides
+        log.exception("crawler: the crawl process failed")
+        queue.put((number, "error", f"{type(exc).__name__}: {exc}"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -75,15 +75,22 @@ class Listing:
 
     def content_hash(self) -> str:
         """Hash of everything the partner said about the item, so unchanged items write nothing."""
-        data = asdict(self)
-        data.pop("platform", None)
-        payload = json.dumps(data, sort_keys=True, default=_json_default, ensure_ascii=False)
+        # A flat list in field order, not dataclasses.asdict: this runs for every item of every
+        # crawl, and asdict deep-copies every value first.
+        values = [getattr(self, name) for name in _HASHED_FIELDS]
+        payload = json.dumps(values, default=_json_default, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def _json_default(value: Any) -> str:
+_HASHED_FIELDS = tuple(f.name for f in fields(Listing) if f.name != "platform")
+_PRICE_FIELDS = tuple(f.name for f in fields(Price))
+
+
+def _json_default(value: Any) -> Any:
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, Price):
+        return [getattr(value, name) for name in _PRICE_FIELDS]
     raise TypeError(type(value).__name__)
 
 

@@ -353,13 +353,13 @@ def crawl(ctx, all_sources: bool, source_ids: tuple[int, ...]) -> None:
     Exit 0 when every source was fetched and read (even if some items had errors), 1 if any source
     could not be fetched or read at all.
     """
-    from crawler.runner import crawl_here
+    from crawler.runner import crawl_in_subprocess
     from indexer.catalog import store
 
     if all_sources == bool(source_ids):
         raise click.UsageError("give --all or one or more source ids")
     try:
-        results = crawl_here(_settings(ctx), None if all_sources else list(source_ids))
+        results = crawl_in_subprocess(_settings(ctx), None if all_sources else list(source_ids))
     except store.NotFound as exc:
         raise click.UsageError(str(exc)) from None
     for r in results:

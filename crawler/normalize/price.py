@@ -33,11 +33,20 @@ _UNIT_AFTER = re.compile(
     r"(?![가-힣a-zA-Z])", re.IGNORECASE)
 _FREE = re.compile(r"무료|공짜|무상|(?<![a-z])free(?![a-z])|free of charge|no charge|0\s*원(?!\d)", re.IGNORECASE)
 _DEPOSIT = re.compile(r"(?:보증금|예치금|deposit)\s*[:：]?\s*$", re.IGNORECASE)
-_CONDITION = re.compile(
-    r"[^.\n·,;]*(?:구민|주민|학생|청소년|어르신|장애인|회원|residents?|students?|members?)[^.\n·,;]*"
-    r"(?:무료|우선|할인|free|only|priority|discount)[^.\n·,;]*"
-    r"|[^.\n·,;]*(?:무료|free)[^.\n·,;]*(?:구민|주민|학생|residents?|students?|members?)[^.\n·,;]*",
-    re.IGNORECASE)
+# An eligibility condition is the clause (between . , ; · or a line break) that names a group and
+# what it gets: "구민 우선", "free for students". Clauses are split first: one regex over the whole
+# text with a [^.,;]* on each side would be quadratic in the text's length.
+_CLAUSE_END = re.compile(r"[.\n·,;]")
+_GROUP = r"(?:구민|주민|학생|청소년|어르신|장애인|회원|residents?|students?|members?)"
+_CONDITION = re.compile(rf"{_GROUP}.*(?:무료|우선|할인|free|only|priority|discount)|(?:무료|free).*{_GROUP}",
+                        re.IGNORECASE)
+
+
+def _condition(text: str) -> str | None:
+    for clause in _CLAUSE_END.split(text):
+        if _CONDITION.search(clause):
+            return " ".join(clause.split()) or None
+    return None
 
 
 def _to_int(number: str | None) -> float:
@@ -92,6 +101,4 @@ def parse_price(text: str | None) -> Price | None:
         price = Price(amount=None, is_free=None)
     if price.unit is None and re.search(r"per session|1회", text, re.IGNORECASE) and price.amount:
         price = replace(price, unit="once", unit_count=1)
-    condition = _CONDITION.search(text)
-    return replace(price, deposit=deposit,
-                   conditions=" ".join(condition.group(0).split()) if condition else None)
+    return replace(price, deposit=deposit, conditions=_condition(text))

@@ -36,10 +36,17 @@ class Catalog:
         return catalog
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on error."""
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on error.
+
+        `write=True` takes SQLite's write lock at the start (BEGIN IMMEDIATE): a transaction that
+        reads first and writes later would otherwise fail at once with "database is locked" when
+        another process wrote in between, instead of waiting its turn.
+        """
         with self.sessions() as session:
             try:
+                if write and self.engine.dialect.name == "sqlite":
+                    session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
                 yield session
                 session.commit()
             except BaseException:
@@ -73,13 +80,20 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 def _sqlite_on_connect(dbapi_conn, _record) -> None:
+    # The driver's own BEGIN cannot be IMMEDIATE; SQLAlchemy emits ours (_sqlite_on_begin).
+    dbapi_conn.isolation_level = None
     cursor = dbapi_conn.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def _sqlite_on_begin(conn) -> None:
+    conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))

@@ -125,11 +125,14 @@ class CrawlRun(Base):
 
 class ListingRow(Base):
     __tablename__ = "listings"
+    # (source_id, status), not source_id alone: without statistics SQLite would otherwise answer
+    # "this source's active listings" from the status index, reading every active listing.
     __table_args__ = (UniqueConstraint("source_id", "item_key"),
-                      Index("ix_listings_status", "status"))
+                      Index("ix_listings_status", "status"),
+                      Index("ix_listings_source_status", "source_id", "status"))
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     item_key: Mapped[str] = mapped_column(String(2000))
     url: Mapped[str] = mapped_column(String(2000))
     title: Mapped[str] = mapped_column(Text)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from indexer.catalog.models import (CrawlRun, ItemDiagnostic, ListingRow, Platform, Source, SourceDocument,
@@ -95,6 +95,7 @@ class ItemReport:
     title: str | None
     listing: Listing | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    content_hash: str | None = None  # the listing's, when the caller computed it already
 
 
 @dataclass
@@ -113,24 +114,31 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], 
     at `gone_after` misses in a row it is gone. `present_urls` are pages the crawl did not need to
     fetch (unchanged per sitemap lastmod): their listings count as seen. `dead_urls` answered 404
     or 410: their listings are gone at once.
+
+    Rows are written with bulk statements, not ORM objects: this is the crawl's hot path, and a
+    first crawl of a big source inserts thousands of rows at once.
     """
     now = now or utcnow()
     reports = list(reports)
     listings = {r.listing.id: r.listing for r in reports if r.listing is not None}
-    existing = {row.id: row for row in session.scalars(
-        select(ListingRow).where(ListingRow.source_id == run.source_id))}
+    digests = {r.listing.id: r.content_hash for r in reports if r.listing is not None and r.content_hash}
+    existing = {row.id: row for row in session.execute(
+        select(ListingRow.id, ListingRow.url, ListingRow.status, ListingRow.missed_crawls,
+               ListingRow.content_hash).where(ListingRow.source_id == run.source_id))}
     counts = {"seen": len(reports), "new": 0, "updated": 0, "unchanged": 0,
               "invalid": sum(1 for r in reports if r.listing is None), "gone": 0}
+    inserts: list[dict] = []
+    updates: dict[str, dict] = {}  # listing id -> the columns to set
     changed: list[Listing] = []
     for listing_id, listing in listings.items():
-        digest = listing.content_hash()
+        digest = digests.get(listing_id) or listing.content_hash()
         row = existing.get(listing_id)
         if row is None:
-            session.add(_row_from_listing(ListingRow(id=listing_id, first_seen_at=now), listing, digest, now))
+            inserts.append({**_row_values(listing, digest, now), "id": listing_id, "first_seen_at": now})
             counts["new"] += 1
             changed.append(listing)
         elif row.content_hash != digest or row.status != "active":
-            _row_from_listing(row, listing, digest, now)
+            updates[listing_id] = _row_values(listing, digest, now)
             counts["updated"] += 1
             changed.append(listing)
         else:
@@ -138,7 +146,7 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], 
             # that source's last successful crawl, so last_seen_at only moves when content does.
             counts["unchanged"] += 1
             if row.missed_crawls:
-                row.missed_crawls = 0
+                updates[listing_id] = {"missed_crawls": 0}
     dead = set(dead_urls)
     present = set(present_urls)
     gone: list[str] = []
@@ -150,24 +158,37 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], 
         elif row.url in present or not complete:
             continue
         else:
-            row.missed_crawls = (row.missed_crawls or 0) + 1
-            if row.missed_crawls < gone_after:
+            missed = (row.missed_crawls or 0) + 1
+            if missed < gone_after:
+                updates[listing_id] = {"missed_crawls": missed}
                 continue
             reason = "missing"
-        row.status, row.gone_reason = "gone", reason
+        updates[listing_id] = {"status": "gone", "gone_reason": reason,
+                               "missed_crawls": (row.missed_crawls or 0) + (reason == "missing")}
         gone.append(listing_id)
     for listing_id in listings:
         row = existing.get(listing_id)
         if row is not None and row.url in dead and listing_id not in gone:
-            row.status, row.gone_reason = "gone", "dead_link"
+            updates.setdefault(listing_id, {}).update(status="gone", gone_reason="dead_link")
             gone.append(listing_id)
     counts["gone"] = len(gone)
-    for report in reports:
-        for d in report.diagnostics:
-            session.add(ItemDiagnostic(
-                source_id=run.source_id, run_id=run.id, listing_id=report.listing.id if report.listing else None,
-                item_key=report.item_key, item_title=report.title, severity=d.severity, field=d.field,
-                code=d.code, message_en=d.message_en, message_ko=d.message_ko, created_at=now))
+    # Core inserts on the tables: ORM bulk inserts leave out None values and so split the rows
+    # into a statement per pattern of missing fields.
+    if inserts:
+        session.execute(insert(ListingRow.__table__), inserts)
+    # One executemany per distinct set of columns: the bulk UPDATE needs the same keys per row.
+    by_columns: dict[tuple, list[dict]] = {}
+    for listing_id, values in updates.items():
+        by_columns.setdefault(tuple(values), []).append({**values, "id": listing_id})
+    for batch in by_columns.values():
+        session.execute(update(ListingRow), batch)
+    diagnostics = [
+        {"source_id": run.source_id, "run_id": run.id, "listing_id": report.listing.id if report.listing else None,
+         "item_key": report.item_key, "item_title": report.title, "severity": d.severity, "field": d.field,
+         "code": d.code, "message_en": d.message_en, "message_ko": d.message_ko, "created_at": now}
+        for report in reports for d in report.diagnostics]
+    if diagnostics:
+        session.execute(insert(ItemDiagnostic.__table__), diagnostics)
     for key, value in counts.items():
         setattr(run, key, value)
     changed = [l for l in changed if l.id not in gone]
@@ -238,39 +259,20 @@ def active_listing_urls(session: Session, source_id: int, limit: int = 1000) -> 
                                                               ListingRow.status == "active").limit(limit)))
 
 
-def _row_from_listing(row: ListingRow, listing: Listing, digest: str, now: datetime) -> ListingRow:
-    row.source_id = listing.source_id
-    row.item_key = listing.item_key
-    row.url = listing.url
-    row.title = listing.title
-    row.summary = listing.summary
-    row.description_html = listing.description_html
-    row.category = listing.category
-    row.price_amount = listing.price.amount
-    row.price_currency = listing.price.currency
-    row.price_unit = listing.price.unit
-    row.price_unit_count = listing.price.unit_count
-    row.price_is_free = listing.price.is_free
-    row.price_deposit = listing.price.deposit
-    row.price_conditions = listing.price.conditions
-    row.address = listing.address
-    row.district = listing.district
-    row.dong = listing.dong
-    row.lat = listing.lat
-    row.lon = listing.lon
-    row.starts_at = listing.starts_at
-    row.ends_at = listing.ends_at
-    row.published_at = listing.published_at
-    row.updated_at = listing.updated_at
-    row.images = list(listing.images)
-    row.tags = list(listing.tags)
-    row.language = listing.language
-    row.last_seen_at = now
-    row.status = "active"
-    row.missed_crawls = 0
-    row.gone_reason = None
-    row.content_hash = digest
-    return row
+def _row_values(listing: Listing, digest: str, now: datetime) -> dict:
+    price = listing.price
+    return {
+        "source_id": listing.source_id, "item_key": listing.item_key, "url": listing.url,
+        "title": listing.title, "summary": listing.summary, "description_html": listing.description_html,
+        "category": listing.category, "price_amount": price.amount, "price_currency": price.currency,
+        "price_unit": price.unit, "price_unit_count": price.unit_count, "price_is_free": price.is_free,
+        "price_deposit": price.deposit, "price_conditions": price.conditions, "address": listing.address,
+        "district": listing.district, "dong": listing.dong, "lat": listing.lat, "lon": listing.lon,
+        "starts_at": listing.starts_at, "ends_at": listing.ends_at, "published_at": listing.published_at,
+        "updated_at": listing.updated_at, "images": list(listing.images), "tags": list(listing.tags),
+        "language": listing.language, "last_seen_at": now, "status": "active", "missed_crawls": 0,
+        "gone_reason": None, "content_hash": digest,
+    }
 
 
 def listing_from_row(row: ListingRow, platform: str) -> Listing:

@@ -14,6 +14,7 @@ from indexer.text import html_to_text
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
 _HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]+")
+_HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]{2,}")
 
 
 def normalize(text: str) -> str:
@@ -38,6 +39,8 @@ def words(text: str) -> list[str]:
 
 
 def hangul_bigrams(word: str) -> list[str]:
+    if _HANGUL_WORD.fullmatch(word):  # the common case: one run, no regex scan needed
+        return [word[i:i + 2] for i in range(len(word) - 1)]
     out: list[str] = []
     for run in _HANGUL_RUN.findall(word):
         out.extend(run[i:i + 2] for i in range(len(run) - 1))
@@ -49,6 +52,8 @@ def index_terms(text: str) -> list[str]:
     terms: list[str] = []
     for word in words(text):
         terms.append(word)
+        if word.isascii():  # most words of most texts; no Hangul to split
+            continue
         bigrams = hangul_bigrams(word)
         if len(bigrams) > 1 or (bigrams and bigrams[0] != word):
             terms.extend(bigrams)
@@ -80,6 +85,10 @@ def is_hangul_syllable(char: str) -> bool:
 
 def document_terms(doc: dict) -> tuple[str, str]:
     """(title terms, body terms) of a search document: what every backend indexes."""
-    body = [doc.get("summary") or "", html_to_text(doc.get("description_html") or "")]
-    body.extend(doc.get("tags") or [])
+    summary = doc.get("summary") or ""
+    description = html_to_text(doc.get("description_html") or "")
+    # The summary is most often the description's opening, cut short: index those words once.
+    if summary and description.startswith(summary.rstrip("…").rstrip()):
+        summary = ""
+    body = [summary, description, *(doc.get("tags") or [])]
     return index_text(doc.get("title") or ""), index_text("\n".join(p for p in body if p))

@@ -136,3 +136,37 @@ def test_naive_datetimes_are_refused(catalog):
         with catalog.session() as s:
             store.apply_items(s, store.start_run(s, source_id),
                               [store.ItemReport("a", "A", listing("a", published_at=datetime(2026, 1, 1)))])
+
+
+def test_a_write_session_waits_its_turn_instead_of_failing_when_another_process_wrote(tmp_path):
+    """Two crawl processes: one reads then writes; the other wrote in between. With a deferred
+    transaction SQLite refuses the first one's write at once ("database is locked"); a write
+    session takes the lock first, so the other waits and both land."""
+    import threading
+
+    url = f"sqlite:///{tmp_path / 'catalog.sqlite3'}"
+    first, second = Catalog(url), Catalog(url)
+    first.upgrade()
+    written = threading.Event()
+    errors: list[BaseException] = []
+
+    def other_process():
+        try:
+            with second.session(write=True) as s:
+                store.get_or_create_platform(s, "other")
+            written.set()
+        except BaseException as exc:  # reported to the test below
+            errors.append(exc)
+
+    with first.session(write=True) as s:
+        store.list_sources(s)
+        writer = threading.Thread(target=other_process)
+        writer.start()
+        assert not written.wait(0.5), "the other writer got in while this session held the lock"
+        store.get_or_create_platform(s, "mine")
+    writer.join(10)
+    assert not errors
+    with first.session() as s:
+        assert {p.name for p in s.scalars(select(store.Platform))} == {"mine", "other"}
+    first.dispose()
+    second.dispose()
