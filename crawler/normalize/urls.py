@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from w3lib.url import canonicalize_url, safe_url_string, url_query_cleaner
@@ -13,11 +14,19 @@ TRACKING_PARAMETERS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "
                        "igshid", "ref_src")
 
 
+# A URL that safe_url_string would return unchanged: lower-case scheme and host, no port, and
+# only characters that need no quoting. Most partners' links are like this, and the check is a
+# tenth of the cost of safe_url_string, which runs for every item of every crawl.
+_PLAIN_URL = re.compile(r"https?://[a-z0-9][a-z0-9.\-]*(?:[/?#][A-Za-z0-9\-._~:/?#@!$&'()*+,;=]*)?\Z")
+
+
 def absolute_http_url(url: str | None, base_url: str | None = None) -> str | None:
     """The URL made absolute against base_url, or None when it is not an http(s) URL one can open."""
     url = absolute_url(url, base_url)
     if not is_http_url(url):
         return None
+    if _PLAIN_URL.match(url):
+        return url
     try:
         urlsplit(url).port  # raises on a port out of range
         return safe_url_string(url)

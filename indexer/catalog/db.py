@@ -7,13 +7,15 @@ Alembic revision: ``sharehub db upgrade`` does it, and so does every start.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
+
+from indexer.writelock import WriteLock
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -25,6 +27,8 @@ class Catalog:
         self.url = url
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        self.write_lock = WriteLock(database) if database and database != ":memory:" else None
 
     @classmethod
     def from_settings(cls, settings, upgrade: bool = True) -> "Catalog":
@@ -43,7 +47,7 @@ class Catalog:
         reads first and writes later would otherwise fail at once with "database is locked" when
         another process wrote in between, instead of waiting its turn.
         """
-        with self.sessions() as session:
+        with self._writing(write), self.sessions() as session:
             try:
                 if write and self.engine.dialect.name == "sqlite":
                     session.connection(execution_options={"sqlite_begin": "BEGIN IMMEDIATE"})
@@ -52,6 +56,9 @@ class Catalog:
             except BaseException:
                 session.rollback()
                 raise
+
+    def _writing(self, write: bool):
+        return self.write_lock.held() if write and self.write_lock else nullcontext()
 
     def upgrade(self, revision: str = "head") -> None:
         from alembic import command
@@ -74,6 +81,8 @@ class Catalog:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.write_lock:
+            self.write_lock.close()
 
 
 def make_engine(url: str) -> Engine:

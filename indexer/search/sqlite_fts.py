@@ -16,6 +16,7 @@ from typing import Any, Iterable
 from indexer.search import analysis
 from indexer.search.backend import SearchError
 from indexer.search.query import SearchQuery, SearchResult
+from indexer.writelock import WriteLock
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
@@ -77,10 +78,11 @@ class SqliteFtsBackend:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
+        self._write_lock = WriteLock(self.path)
         self._raw().executescript(_SCHEMA)
 
     def _connect(self, write: bool = True) -> "_Transaction":
-        return _Transaction(self._raw(), immediate=write)
+        return _Transaction(self._raw(), immediate=write, lock=self._write_lock if write else None)
 
     def _raw(self) -> sqlite3.Connection:
         # One connection per thread: sqlite3 connections must not cross threads.
@@ -146,6 +148,7 @@ class SqliteFtsBackend:
         if conn is not None:
             conn.close()
             self._local.conn = None
+        self._write_lock.close()
 
     # -- reading -------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
@@ -223,15 +226,27 @@ def _sortable_time(value: str | None) -> str | None:
 class _Transaction:
     """`with` block = one transaction on an autocommit connection."""
 
-    def __init__(self, conn: sqlite3.Connection, immediate: bool):
+    def __init__(self, conn: sqlite3.Connection, immediate: bool, lock: WriteLock | None = None):
         self.conn = conn
         self.immediate = immediate
+        self.held = lock.held() if lock else None
 
     def __enter__(self) -> sqlite3.Connection:
+        if self.held:
+            self.held.__enter__()
         # Writers take the lock up front so two writers queue instead of failing mid-way.
-        self.conn.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
+        try:
+            self.conn.execute("BEGIN IMMEDIATE" if self.immediate else "BEGIN")
+        except BaseException:
+            if self.held:
+                self.held.__exit__(None, None, None)
+            raise
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
-        self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        try:
+            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+        finally:
+            if self.held:
+                self.held.__exit__(None, None, None)
         return False
