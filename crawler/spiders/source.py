@@ -15,9 +15,10 @@ from typing import Any, Mapping
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
+from scrapy.exceptions import (DownloadCancelledError, DownloadFailedError, DownloadTimeoutError, IgnoreRequest,
+                               ResponseDataLossError)
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.internet.error import ConnectionDone, ConnectionLost, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler.middlewares import UnsafeAddress
 from crawler.parsers import registry
@@ -277,8 +278,10 @@ class SourceSpider(scrapy.Spider):
             result.http_status = response.status
             result.retry_after = request.meta.get("retry_after")
             result.error = f"http: {request.url} answered {response.status}"
-            if result.retry_after:
+            if result.retry_after and response.headers.get(b"Retry-After"):
                 result.error += f" (Retry-After {result.retry_after:.0f} s)"
+            elif result.retry_after:
+                result.error += " (no Retry-After given)"
         elif failure.check(DNSLookupError):
             result.error = f"http: cannot resolve host of {request.url}: {failure.getErrorMessage()}"
         elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
@@ -286,8 +289,13 @@ class SourceSpider(scrapy.Spider):
         elif failure.check(DownloadCancelledError) and "max size" in failure.getErrorMessage():
             result.error = (f"http: {request.url} is larger than the crawler reads (max_response_bytes): "
                             f"{failure.getErrorMessage()}")
+        elif failure.check(DownloadFailedError, ResponseDataLossError, ConnectionDone, ConnectionLost):
+            result.error = f"http: {request.url} closed the connection before a complete answer"
         elif failure.check(UnsafeAddress):
-            result.error = f"crawler: {request.url} not fetched: {failure.getErrorMessage()}"
+            redirected = (request.meta.get("redirect_urls") or [None])[0]
+            result.error = (f"crawler: {request.url} not fetched"
+                            + (f" (a redirect from {redirected})" if redirected else "")
+                            + f": {failure.getErrorMessage()}")
         elif failure.check(IgnoreRequest):
             # Scrapy's robots.txt middleware: the partner asked robots not to read this document.
             result.error = f"crawler: {request.url} not fetched: {failure.getErrorMessage()}"
