@@ -90,6 +90,8 @@ class SourceSpider(scrapy.Spider):
         self.resolved_config = None
         self.items_ahead = 0   # max_items: items read, and item pages requested
         self.enough = False    # max_items: documents left unread because the preview had enough
+        self.named_left = 0    # sitemaps robots.txt named (the entry was a site's page) not yet answered
+        self.named_read = False
 
     # -- requests -----------------------------------------------------------------------------
     async def start(self):
@@ -153,6 +155,7 @@ class SourceSpider(scrapy.Spider):
         base = self._result(response, role)
         if response.status == 304:
             base.outcome = "not_modified"
+            self._named_sitemap_done(response.meta, base)
             yield base
             return
         if role == "check":
@@ -172,9 +175,11 @@ class SourceSpider(scrapy.Spider):
             parsed = registry.parse_document(self.kind, role, response.url, response.body, self.source.config)
         except ParseError as exc:
             base.outcome, base.error = "failed", str(exc)
+            self._named_sitemap_done(response.meta, base)
             yield base
             return
         base.parsed = parsed
+        self._named_sitemap_done(response.meta, base)
         if role != "page":  # an item page was counted when it was requested
             self.items_ahead += len(parsed.items)
         yield base
@@ -243,10 +248,12 @@ class SourceSpider(scrapy.Spider):
         from crawler.parsers.sitemap import sitemaps_from_robots
 
         sitemaps = sitemaps_from_robots(response.url, response.body) if response.status == 200 else []
-        if not sitemaps:
+        if not [url for url in sitemaps if url not in self.requested]:
             base.outcome = "failed"
             base.error = ("auto: nothing usable found: the page links no feed (<link rel=\"alternate\">) "
                           "and robots.txt names no sitemap")
+            if sitemaps:  # only the entry itself, which served an HTML page
+                base.error += f" but {sitemaps[0]}, which serves an HTML page"
             base.role = "entry"
             yield base
             return
@@ -255,10 +262,22 @@ class SourceSpider(scrapy.Spider):
         yield base
         branches = 0
         for url in sitemaps:
-            request = self._request(url, "sitemap") if self._wanted("sitemap", branches) else None
+            request = self._request(url, "sitemap", named=True) if self._wanted("sitemap", branches) else None
             if request is not None:
                 branches += 1
+                self.named_left += 1
                 yield request
+
+    def _named_sitemap_done(self, meta, result: DocumentResult) -> None:
+        """The sitemaps robots.txt named stand in for the source's entry (a site's page): when not one
+        of them could be read, the last to fail fails the crawl with its own reason."""
+        if not meta.get("named"):
+            return
+        self.named_left -= 1
+        if result.outcome != "failed":
+            self.named_read = True
+        elif self.named_left == 0 and not self.named_read:
+            result.role = "entry"
 
     def _dead_link_sample(self):
         urls = list(self.source.item_urls)
@@ -306,6 +325,7 @@ class SourceSpider(scrapy.Spider):
         if role == "robots":
             result.role, result.error = "entry", ("auto: nothing usable found: the page links no feed and "
                                                   f"robots.txt could not be read ({result.error})")
+        self._named_sitemap_done(request.meta, result)
         yield result
 
 
