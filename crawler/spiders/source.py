@@ -157,6 +157,8 @@ class SourceSpider(scrapy.Spider):
             base.outcome = "not_modified"
             self._named_sitemap_done(response.meta, base)
             yield base
+            if role == "entry" and self.kind == "feed":  # an unchanged feed's pages can still die
+                yield from self._dead_link_sample()
             return
         if role == "check":
             yield base
