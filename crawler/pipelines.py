@@ -83,17 +83,24 @@ def judge(results: list[DocumentResult], source, *, truncated: bool = False) -> 
             problems.extend(r.parsed.warnings)
             if r.role == "page" and not r.parsed.items:
                 verdict.reports.append(store.ItemReport(r.url, None, None, [diagnostic("no_structured_data", r.url)]))
+                if r.parsed.incomplete:  # data there but unreadable: the listing is not gone
+                    verdict.present_urls.add(r.url)
         if r.role in ("page", "sitemap", "next") and r.outcome != "skipped":
             verdict.documents.append(r)
     failed_parts = [r for r in results if r.outcome == "failed" and r is not entry
                     and r.role not in ("check",) and r.http_status not in GONE_STATUSES]
+    # A document read only in part hides what it did not give; an item page that was unreadable
+    # is one listing kept as it was (present_urls), not a gap in the whole crawl.
+    read_in_part = [r for r in results if r.parsed and r.parsed.incomplete and r.role != "page"]
     if truncated:
         problems.append(f"crawler: stopped after {source.max_pages} documents (max_pages_per_crawl); "
                         "listings beyond are kept as they were")
     if entry.outcome == "not_modified" and not any(r.parsed for r in results):
         verdict.outcome = "not_modified"
     else:
-        verdict.outcome = "partial" if failed_parts or truncated else "ok"
+        verdict.outcome = "partial" if failed_parts or truncated or read_in_part else "ok"
+        if entry.parsed and entry.parsed.incomplete and not any(r.parsed.items for r in results if r.parsed):
+            verdict.outcome = "failed"  # e.g. a maintenance page where the listing page should be
     verdict.error = "; ".join(dict.fromkeys(problems))[:MAX_ERROR_TEXT] or None
     return verdict
 
@@ -167,11 +174,17 @@ class CatalogPipeline:
         for result in self.results:
             if not result.parsed:
                 continue
-            for raw in result.parsed.items:
+            last = len(result.parsed.items) - 1
+            for number, raw in enumerate(result.parsed.items):
                 listing, problems = normalize_item(raw, source_id=spec.id, platform=spec.platform,
                                                    base_url=result.url)
+                # The last item of a document read in part may be cut short: it may add a
+                # listing, but not overwrite one a complete read gave.
+                tentative = result.parsed.incomplete and number == last
+                if tentative and listing:
+                    problems.append(diagnostic("item_maybe_cut"))
                 reports.append(store.ItemReport(raw.key or raw.link, raw.title, listing, problems,
-                                                listing.content_hash() if listing else None))
+                                                listing.content_hash() if listing else None, tentative))
         return reports
 
     def record(self, spec, verdict: CrawlVerdict) -> None:

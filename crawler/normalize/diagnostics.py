@@ -22,6 +22,8 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
                           "좌표와 주소의 자치구가 다릅니다. 좌표를 사용했습니다."),
     "no_structured_data": ("warning", None, "The page {value} has no schema.org listing data (JSON-LD, microdata or RDFa of a Product, Place, Event, Accommodation, …), so it gives no listing.",
                            "페이지 {value}에 schema.org 목록 데이터(JSON-LD, 마이크로데이터, RDFa의 Product, Place, Event, Accommodation 등)가 없어 목록을 만들 수 없습니다."),
+    "item_maybe_cut": ("warning", None, "The document holding this item was read only in part (it is not well-formed or was cut off), and this item was its last: it may be cut short, so it did not replace what an earlier crawl read.",
+                       "이 항목이 들어 있는 문서를 일부만 읽었고(형식이 잘못되었거나 중간에 끊김) 이 항목이 마지막이었습니다. 내용이 잘렸을 수 있어 이전에 읽은 내용을 바꾸지 않았습니다."),
     "title_truncated": ("warning", "title", "The title was longer than {value} characters and was shortened.",
                         "제목이 {value}자를 넘어 줄였습니다."),
 }

@@ -10,6 +10,7 @@ Normalization happens later, in crawler.normalize, so every source kind goes thr
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -56,6 +57,10 @@ class ParseResult:
     warnings: list[str] = field(default_factory=list)  # document-level, e.g. "rss: not well-formed: ..."
     ttl_minutes: int | None = None
     links: list[Link] = field(default_factory=list)
+    # The document may have been read only in part (not well-formed, cut off, or nothing where
+    # the items should be): what is missing from it is not known to be gone, and its last item
+    # may be cut short. The crawl is then partial and that item does not overwrite a listing.
+    incomplete: bool = False
 
 
 def absolute_url(url: str | None, base: str | None) -> str | None:
@@ -79,3 +84,12 @@ def is_http_url(url: str | None) -> bool:
         return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
     except ValueError:
         return False
+
+
+_HTML_DOCUMENT_END = re.compile(r"</(?:body|html)\s*>", re.IGNORECASE)
+
+
+def html_looks_cut_off(text: str) -> bool:
+    """An HTML document that never closes its body or html element: most often one cut off in
+    transit (HTML lets an author omit both, which few pages do)."""
+    return not _HTML_DOCUMENT_END.search(text)

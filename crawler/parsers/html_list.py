@@ -30,7 +30,8 @@ import soupsieve
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import PreformattedString
 
-from crawler.parsers.base import Link, ParseError, ParseResult, RawItem, absolute_url, is_http_url
+from crawler.parsers.base import (Link, ParseError, ParseResult, RawItem, absolute_url, html_looks_cut_off,
+                                  is_http_url)
 from crawler.parsers.encoding import GZIP_MAGIC, codec_name, decode_body, sniff_bom
 
 COMPONENT = "html"
@@ -344,5 +345,9 @@ def parse(base_url: str, body: bytes, config: Mapping | None = None) -> ParseRes
 
     title_tag = soup.find("title")
     title = element_text(title_tag) if isinstance(title_tag, Tag) else None
+    cut = html_looks_cut_off(text)
+    if cut:
+        warnings.append(f"{COMPONENT}: the page ends without </body> or </html>: it may be cut off")
     return ParseResult(format=FORMAT, items=items, title=title or None, link=base_url, warnings=warnings,
-                       links=_next_link(soup, selectors, base, base_url, warnings))
+                       links=_next_link(soup, selectors, base, base_url, warnings),
+                       incomplete=cut or not elements)

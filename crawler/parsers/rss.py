@@ -64,7 +64,8 @@ def parse(base_url: str, body: bytes) -> ParseResult:
         warnings.append(f"{COMPONENT}: feed is {problem}; {len(items)} items read")
     return ParseResult(format=version, items=items, title=html_to_text(channel.get("title")) or None,
                        link=absolute_url(channel.get("link"), base), warnings=warnings,
-                       ttl_minutes=_ttl(channel.get("ttl")))
+                       ttl_minutes=_ttl(channel.get("ttl")),
+                       incomplete=isinstance(parsed.get("bozo_exception"), xml.sax.SAXParseException))
 
 
 def _feedparser(base_url: str, utf8_xml: bytes) -> Any:

@@ -42,7 +42,7 @@ from extruct.jsonld import JsonLdExtractor
 from extruct.utils import parse_xmldom_html
 from lxml import etree
 
-from crawler.parsers.base import ParseError, ParseResult, RawItem, absolute_url, is_http_url
+from crawler.parsers.base import ParseError, ParseResult, RawItem, absolute_url, html_looks_cut_off, is_http_url
 from crawler.parsers.encoding import DEFAULT_MAX_DECOMPRESSED
 from crawler.parsers.html_list import decode_page, parse_date
 from indexer.text import html_to_text
@@ -167,7 +167,7 @@ def parse(base_url: str, body: bytes, config: Mapping | None = None) -> ParseRes
     link, canonical_warning = _page_link(tree, base_url, page_base)
     warnings += canonical_warning
 
-    data, data_warnings = _extract(tree, text, page_base)
+    data, data_warnings, unreadable = _extract(tree, text, page_base)
     warnings += data_warnings
     found = _listing_entities(data)
     if len(found) > MAX_ITEMS:
@@ -182,7 +182,13 @@ def parse(base_url: str, body: bytes, config: Mapping | None = None) -> ParseRes
     if not items:
         warnings.append(NO_LISTING_WARNING)
         warnings += _found_instead(data)
-    return ParseResult(format=FORMAT, items=items, title=_page_title(tree), link=link, warnings=warnings)
+    cut = html_looks_cut_off(text)
+    if cut:
+        warnings.append(f"{COMPONENT}: the page ends without </body> or </html>: it may be cut off")
+    # A page whose data could not be read (cut off, JSON-LD that is not JSON) is no evidence that
+    # its listing is gone, and what it gave may be short of what the partner says.
+    return ParseResult(format=FORMAT, items=items, title=_page_title(tree), link=link, warnings=warnings,
+                       incomplete=cut or unreadable)
 
 
 # --- the page -------------------------------------------------------------------------------------
@@ -258,10 +264,11 @@ def _page_title(tree: Any) -> str | None:
 
 # --- extraction -----------------------------------------------------------------------------------
 
-def _extract(tree: Any, text: str, page_base: str) -> tuple[dict[str, list[dict]], list[str]]:
-    """Top-level nodes per syntax ("json-ld", "microdata", "rdfa", "opengraph"), schema.org keys compacted."""
+def _extract(tree: Any, text: str, page_base: str) -> tuple[dict[str, list[dict]], list[str], int]:
+    """Top-level nodes per syntax ("json-ld", "microdata", "rdfa", "opengraph"), schema.org keys
+    compacted; warnings; how many JSON-LD blocks could not be read at all."""
     warnings: list[str] = []
-    jsonld, jsonld_warnings = _jsonld_nodes(tree)
+    jsonld, jsonld_warnings, unreadable = _jsonld_nodes(tree)
     warnings += jsonld_warnings
     data: dict[str, list[dict]] = {"json-ld": [_compact(node) for node in jsonld]}
     syntaxes = ["microdata", "opengraph"]
@@ -275,12 +282,14 @@ def _extract(tree: Any, text: str, page_base: str) -> tuple[dict[str, list[dict]
             warnings.append(f"{COMPONENT}: {syntax} could not be read ({type(exc).__name__}: {str(exc)[:200]})")
             extracted = []
         data[syntax] = _syntax_nodes(syntax, extracted)
-    return data, warnings
+    return data, warnings, unreadable
 
 
-def _jsonld_nodes(tree: Any) -> tuple[list[dict], list[str]]:
+def _jsonld_nodes(tree: Any) -> tuple[list[dict], list[str], int]:
+    """The nodes of every JSON-LD block, warnings, and how many blocks could not be read at all."""
     nodes: list[dict] = []
     warnings: list[str] = []
+    unreadable = 0
     scripts = [s for s in tree.iter("script") if (s.get("type") or "").strip().lower().startswith("application/ld+json")]
     for number, script in enumerate(scripts, 1):
         source = script.xpath("string()")
@@ -291,8 +300,9 @@ def _jsonld_nodes(tree: Any) -> tuple[list[dict], list[str]]:
         except (ValueError, RecursionError) as exc:
             data, warning = _lenient_jsonld(script, source, number, exc)
             warnings.append(warning)
+            unreadable += not data
         nodes += _flatten_graph(data)
-    return nodes, warnings
+    return nodes, warnings, unreadable
 
 
 def _lenient_jsonld(script: Any, source: str, number: int, error: Exception) -> tuple[Any, str]:

@@ -96,6 +96,7 @@ class ItemReport:
     listing: Listing | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     content_hash: str | None = None  # the listing's, when the caller computed it already
+    tentative: bool = False  # may be cut short: adds a listing, never overwrites one
 
 
 @dataclass
@@ -122,6 +123,7 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], 
     reports = list(reports)
     listings = {r.listing.id: r.listing for r in reports if r.listing is not None}
     digests = {r.listing.id: r.content_hash for r in reports if r.listing is not None and r.content_hash}
+    tentative = {r.listing.id for r in reports if r.listing is not None and r.tentative}
     existing = {row.id: row for row in session.execute(
         select(ListingRow.id, ListingRow.url, ListingRow.status, ListingRow.missed_crawls,
                ListingRow.content_hash).where(ListingRow.source_id == run.source_id))}
@@ -137,6 +139,8 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], 
             inserts.append({**_row_values(listing, digest, now), "id": listing_id, "first_seen_at": now})
             counts["new"] += 1
             changed.append(listing)
+        elif listing_id in tentative:
+            counts["unchanged"] += 1  # seen, but kept as the last complete read gave it
         elif row.content_hash != digest or row.status != "active":
             updates[listing_id] = _row_values(listing, digest, now)
             counts["updated"] += 1

@@ -139,8 +139,9 @@ def test_misbehaving_partner_fails_clearly_and_keeps_its_listings(simulator, cat
     before = statuses(catalog)
     simulator.set_fault("goods", fault, value)
     result = crawl_in_subprocess(settings, [source_id])[0]
-    if fault == "malformed" and result.outcome == "ok":
-        # Half a feed still parses: the items read are kept, the rest are not marked gone.
+    if fault == "malformed" and result.outcome != "failed":
+        # Half a feed still parses: a partial crawl keeps the items read and marks nothing gone.
+        assert result.outcome == "partial", result
         assert "well-formed" in (result.error or "")
     else:
         assert result.outcome == "failed", result

@@ -97,7 +97,7 @@ def test_nothing_usable_is_said_clearly(simulator, settings, case):
                                            'links no feed (<link rel="alternate">) and robots.txt names no sitemap'),
         "404": (goods.base_url + "/no-such-feed.xml", "auto", None, "answered 404"),
         "selector typo": (tools.feed_url, "html", {**tools.config, "item": "li.tool-typo"},
-                          "the listing page gives no items; html: the item selector 'li.tool-typo' matched nothing"),
+                          "html: the item selector 'li.tool-typo' matched nothing"),
         "json, not a feed": (goods.feed_url, "auto", None, "JSON that is not a JSON Feed"),
         "html given as a feed": (goods.homepage_url, "feed", None, "not a feed: looks like HTML"),
     }[case]

@@ -244,3 +244,20 @@ def test_parse_date(text, expected):
     assert parsed == expected
     if parsed is not None:
         assert parsed.utcoffset() == timedelta(hours=9)
+
+
+def test_a_whole_page_is_complete():
+    assert not _parse().incomplete
+
+
+def test_a_page_cut_off_in_transit_is_read_as_far_as_it_goes_and_said_to_be_incomplete():
+    text = PAGE[:PAGE.index('<li class="tool" data-id="T-103">') + 60]
+    result = _parse(_page(text))
+    assert [i.title for i in result.items][:2] == ["충전식 전동드릴 (보쉬)", "똠방 사다리 3단"]
+    assert result.incomplete
+    assert "html: the page ends without </body> or </html>: it may be cut off" in result.warnings
+
+
+def test_a_page_where_the_item_selector_matches_nothing_is_incomplete():
+    result = _parse(_page("<html><body><h1>점검 중입니다</h1></body></html>"))
+    assert result.items == [] and result.incomplete

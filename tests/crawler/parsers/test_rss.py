@@ -287,6 +287,12 @@ def test_broken_xml_with_items_gives_items_and_a_warning():
     assert result.items[0].link == "https://a.example/1?x=1&y=2"
     assert result.warnings == ["rss: feed is not well-formed XML (line 2): not well-formed (invalid token); "
                                "2 items read"]
+    assert result.incomplete  # the crawl will not count what it lacks as gone
+
+
+def test_a_well_formed_feed_is_complete():
+    result = rss.parse(BASE_URL, _rss("<item><title>one</title><link>https://a.example/1</link></item>"))
+    assert not result.incomplete
 
 
 def test_broken_xml_without_items_is_an_error():

@@ -435,6 +435,16 @@ def test_a_broken_json_ld_block_costs_only_itself():
         "structured: JSON-LD block 2 is not valid JSON (Expecting property name enclosed in double quotes); "
         "read leniently without its comments",
     ]
+    assert result.incomplete  # block 1 could not be read at all
+
+
+def test_json_ld_read_leniently_leaves_the_page_complete_and_a_cut_page_is_not():
+    block = '{"@type": "Product", "name": "드릴", "description": "첫 줄' + "\n" + '둘째 줄"}'
+    assert not structured.parse(PAGE, _page(block)).incomplete
+    whole = _page(KOREAN_PRODUCT)
+    assert not structured.parse(PAGE, whole).incomplete
+    cut = structured.parse(PAGE, whole[:whole.rindex(b"</body>")])
+    assert cut.incomplete and "it may be cut off" in cut.warnings[-1]
 
 
 def test_raw_control_characters_in_json_ld_strings_are_forgiven():
