@@ -82,7 +82,7 @@ class Decoded:
     gzipped: bool = False
 
 
-def gunzip_capped(body: bytes, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> bytes:
+def gunzip_capped(body: bytes, max_size: int = DEFAULT_MAX_DECOMPRESSED, component: str = "feed") -> bytes:
     """Decompress a gzip body, refusing to produce more than max_size bytes (bomb protection)."""
     out = bytearray()
     data = body
@@ -92,12 +92,12 @@ def gunzip_capped(body: bytes, max_size: int = DEFAULT_MAX_DECOMPRESSED) -> byte
         try:
             chunk = inflater.decompress(data, max_size - len(out) + 1)
         except zlib.error as exc:
-            raise ParseError(f"feed: gzip body is corrupt: {exc}") from None
+            raise ParseError(f"{component}: gzip body is corrupt: {exc}") from None
         out += chunk
         if len(out) > max_size or inflater.unconsumed_tail:
-            raise ParseError(f"feed: decompressed body exceeds {max_size} bytes")
+            raise ParseError(f"{component}: decompressed body exceeds {max_size} bytes")
         if not inflater.eof:
-            raise ParseError("feed: gzip body is truncated")
+            raise ParseError(f"{component}: gzip body is truncated")
         data = inflater.unused_data.lstrip(b"\x00")
     return bytes(out)
 

@@ -12,6 +12,7 @@ from importlib import import_module
 from typing import Callable, Mapping
 
 from crawler.parsers.base import ParseError, ParseResult
+from crawler.parsers.encoding import GZIP_MAGIC, gunzip_capped
 
 Parser = Callable[..., ParseResult]
 
@@ -49,6 +50,12 @@ def kind(name: str) -> SourceKind:
         raise ParseError(f"crawler: unknown source kind {name!r} (known: {', '.join(sorted(KINDS))})") from None
 
 
-def parse_document(kind_name: str, role: str, base_url: str, body: bytes, config: Mapping | None) -> ParseResult:
+def parse_document(kind_name: str, role: str, base_url: str, body: bytes, config: Mapping | None,
+                   max_bytes: int | None = None) -> ParseResult:
+    """The document parsed by its kind's parser. A gzip body (a sitemap.xml.gz, a page served
+    gzipped without Content-Encoding) is decompressed first under `max_bytes`, the crawler's
+    response cap; the parsers' own cap (DEFAULT_MAX_DECOMPRESSED) guards direct callers."""
     parser = kind(kind_name).parser(role)
+    if max_bytes and body[:2] == GZIP_MAGIC:
+        body = gunzip_capped(body, max_bytes, component=kind_name)
     return parser(base_url, body, config) if config is not None else parser(base_url, body)

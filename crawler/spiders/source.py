@@ -174,7 +174,8 @@ class SourceSpider(scrapy.Spider):
             yield from self._ask_robots(response, base)
             return
         try:
-            parsed = registry.parse_document(self.kind, role, response.url, response.body, self.source.config)
+            parsed = registry.parse_document(self.kind, role, response.url, response.body, self.source.config,
+                                             max_bytes=self.settings.getint("DOWNLOAD_MAXSIZE"))
         except ParseError as exc:
             base.outcome, base.error = "failed", str(exc)
             self._named_sitemap_done(response.meta, base)

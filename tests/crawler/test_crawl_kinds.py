@@ -59,3 +59,17 @@ def test_each_partner_resolves_its_kind_and_gives_its_listings(simulator, catalo
     again = crawl_in_subprocess(settings, [source_id])[0]
     assert again.outcome in ("ok", "not_modified")
     assert again.counts.get("new", 0) == 0 and again.counts.get("updated", 0) == 0
+
+
+def test_a_gzip_sitemap_may_expand_only_to_the_response_cap(simulator, catalog, settings):
+    """max_response_bytes bounds what a .xml.gz sitemap may decompress to, as it bounds bodies."""
+    simulator.reset()
+    homes = simulator.partner("homes")
+    source_id = add(catalog, homes, "auto")
+    simulator.set_fault("homes", "huge", 1, path="/sitemap-rooms.xml.gz")  # 1 MiB once unpacked
+    try:
+        result = crawl_in_subprocess(settings.replace(max_response_bytes=256 * 1024), [source_id])[0]
+    finally:
+        simulator.reset()
+    assert result.outcome in ("partial", "failed"), result
+    assert f"sitemap: decompressed body exceeds {256 * 1024} bytes" in result.error
