@@ -56,3 +56,17 @@ def html_to_text(value: str | None) -> str:
         except Exception:  # noqa: BLE001 - HTMLParser on hostile input; fall back to a blunt strip
             value = html.unescape(re.sub(r"<[^>]*>", " ", value))
     return " ".join(value.split())
+
+
+_BREAK_TAG = re.compile(r"</?(?:%s)\b[^>]*>" % "|".join(sorted(_TextExtractor._BREAKS)), re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def sanitized_html_to_text(value: str | None) -> str:
+    """html_to_text for HTML our sanitizer wrote (a listing's description_html): allow-listed tags
+    only, no script, style or comments, every "<" of the text escaped. Tags can then be dropped
+    with a regular expression, several times faster than parsing; it gives the same text."""
+    if not value:
+        return ""
+    text = _ANY_TAG.sub("", _BREAK_TAG.sub(" ", value))
+    return " ".join((html.unescape(text) if "&" in text else text).split())

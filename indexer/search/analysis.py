@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from indexer.text import html_to_text
+from indexer.text import sanitized_html_to_text
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _HANGUL_SYLLABLE = re.compile(r"[\uac00-\ud7a3]")
@@ -86,7 +86,7 @@ def is_hangul_syllable(char: str) -> bool:
 def document_terms(doc: dict) -> tuple[str, str]:
     """(title terms, body terms) of a search document: what every backend indexes."""
     summary = doc.get("summary") or ""
-    description = html_to_text(doc.get("description_html") or "")
+    description = sanitized_html_to_text(doc.get("description_html"))
     # The summary is most often the description's opening, cut short: index those words once.
     if summary and description.startswith(summary.rstrip("…").rstrip()):
         summary = ""
