@@ -29,7 +29,8 @@ class Price:
 
     def as_api(self) -> dict[str, Any]:
         return {"amount": self.amount, "currency": self.currency, "unit": self.unit,
-                "unit_count": self.unit_count, "is_free": self.is_free}
+                "unit_count": self.unit_count, "is_free": self.is_free, "deposit": self.deposit,
+                "conditions": self.conditions}
 
 
 @dataclass
@@ -124,4 +125,5 @@ def search_document(listing: Listing) -> dict[str, Any]:
         "updated_at": iso(listing.updated_at),
         "images": list(listing.images),
         "tags": list(listing.tags),
+        "language": listing.language,
     }

@@ -8,7 +8,8 @@ def test_listings_shape_and_facets(client):
     for field in ("id", "url", "title", "summary", "description_html", "platform", "source_id", "category",
                   "district", "dong", "lat", "lon", "price", "starts_at", "ends_at", "published_at", "updated_at"):
         assert field in hit
-    assert set(hit["price"]) == {"amount", "currency", "unit", "unit_count", "is_free"}
+    assert set(hit["price"]) == {"amount", "currency", "unit", "unit_count", "is_free", "deposit", "conditions"}
+    assert "language" in hit
     assert hit["title"] == "Baby stroller"  # newest first without a query
     assert body["facets"] == {"category": {"tools": 2, "kids": 1}, "district": {"11440": 2, "11350": 1},
                               "platform": {"Neighbourhood Goods": 3}, "free": {"true": 1, "false": 2}}
@@ -18,7 +19,7 @@ def test_korean_bigram_query_and_filters(client):
     body = client.get("/api/v1/listings", query_string={"q": "드릴"}).get_json()
     assert [h["title"] for h in body["hits"]] == ["전동드릴 대여"]
     assert body["hits"][0]["price"] == {"amount": 3000, "currency": "KRW", "unit": "day", "unit_count": 1,
-                                        "is_free": False}
+                                        "is_free": False, "deposit": None, "conditions": None}
     body = client.get("/api/v1/listings?district=11440&district=11350&free=true").get_json()
     assert [h["title"] for h in body["hits"]] == ["공구세트 (가정용)"]
     body = client.get("/api/v1/listings?category=kids&platform=Neighbourhood+Goods").get_json()

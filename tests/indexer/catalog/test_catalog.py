@@ -111,7 +111,8 @@ def test_documents_round_trip_through_the_catalog(catalog):
         [doc] = list(store.active_documents(s))
     assert doc["id"] == original.id and doc["platform"] == "Goods"
     assert doc["published_at"] == "2026-11-20T09:30:00+00:00"
-    assert doc["price"] == {"amount": 3000, "currency": "KRW", "unit": "day", "unit_count": 1, "is_free": False}
+    assert doc["price"] == {"amount": 3000, "currency": "KRW", "unit": "day", "unit_count": 1, "is_free": False,
+                            "deposit": None, "conditions": None}
     assert (doc["district"], doc["dong"], doc["tags"]) == ("11440", "망원1동", ["공구"])
 
 
