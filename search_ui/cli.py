@@ -298,7 +298,8 @@ def sources_list(ctx, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def sources_show(ctx, source_id: int, as_json: bool) -> None:
-    """One source, its last run's counts and outcome, and the item diagnostics of that run."""
+    """One source, its last run's counts and outcome, and the diagnostics of its items as the last
+    crawl that read them (ok or partial; a 304 reads none) found them."""
     from indexer.catalog import store
 
     with _catalog(ctx).session() as session:
@@ -307,8 +308,10 @@ def sources_show(ctx, source_id: int, as_json: bool) -> None:
         except store.NotFound as exc:
             raise click.UsageError(str(exc)) from None
         run = store.last_run(session, source_id)
+        read = store.last_run(session, source_id, outcomes=("ok", "partial"))
         data = _source_dict(source, store.active_listing_counts(session), run,
-                            store.run_diagnostics(session, run.id) if run else [])
+                            store.run_diagnostics(session, read.id) if read else [])
+        data["diagnostics_run_id"] = read.id if read else None
     if as_json:
         _emit_json(data)
         return

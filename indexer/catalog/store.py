@@ -53,9 +53,12 @@ def list_sources(session: Session) -> list[Source]:
     return list(session.scalars(select(Source).order_by(Source.id)))
 
 
-def last_run(session: Session, source_id: int) -> CrawlRun | None:
-    return session.scalar(select(CrawlRun).where(CrawlRun.source_id == source_id)
-                          .order_by(CrawlRun.id.desc()).limit(1))
+def last_run(session: Session, source_id: int, outcomes: Iterable[str] | None = None) -> CrawlRun | None:
+    """The source's newest crawl run, or its newest with one of `outcomes`."""
+    query = select(CrawlRun).where(CrawlRun.source_id == source_id)
+    if outcomes is not None:
+        query = query.where(CrawlRun.outcome.in_(tuple(outcomes)))
+    return session.scalar(query.order_by(CrawlRun.id.desc()).limit(1))
 
 
 def run_diagnostics(session: Session, run_id: int) -> list[ItemDiagnostic]:

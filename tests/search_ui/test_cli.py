@@ -59,6 +59,11 @@ def test_add_crawl_show_search_delete(run, simulator):
     assert shown["last_run"]["outcome"] == "ok" and shown["resolved_kind"] == "feed"
     assert shown["last_run"]["invalid"] >= 1
     assert any(d["severity"] == "error" and d["message_ko"] for d in shown["diagnostics"])
+    # An unchanged recrawl (304) reads no items: the diagnostics shown stay those of the last read.
+    assert ": not_modified" in run("crawl", str(goods_id), check=0).stdout
+    again = json.loads(run("sources", "show", str(goods_id), "--json", check=0).stdout)
+    assert again["last_run"]["outcome"] == "not_modified"
+    assert again["diagnostics"] == shown["diagnostics"] and again["diagnostics_run_id"] == shown["last_run"]["id"]
     listed = json.loads(run("sources", "list", "--json", check=0).stdout)
     assert {s["id"]: s["interval_minutes"] for s in listed}[cars_id] == 30
 
