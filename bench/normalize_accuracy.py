@@ -1,9 +1,11 @@
-"""Field-level accuracy of normalization against the labelled items in bench/labels/items.jsonl.
+"""Field-level accuracy of normalization against labelled items.
 
-The seven simulated partners are crawled for real (over loopback, into a scratch catalog), and each
-labelled item's listing is compared field by field: category, price amount, price unit (with its
-count), is_free, district, starts_at. Prints accuracy per field and per partner; --misses shows
-what was read wrong.
+bench/labels/items.jsonl labels items of the seven simulated partners: they are crawled for real
+(over loopback, into a scratch catalog). bench/labels/corpus_items.jsonl labels items of the
+real-world listing feeds in tests/corpus/listing/ (US housing, vehicle and product ads): those are
+parsed and normalized directly. Each labelled item's listing is compared field by field —
+category, price amount, price unit (with its count), is_free, district, starts_at — and accuracy
+is printed per field and per source; --misses shows what was read wrong.
 
     .venv/bin/python bench/normalize_accuracy.py [--misses 20]
 """
@@ -24,6 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from config import load_settings  # noqa: E402
 
 LABELS = Path(__file__).with_name("labels") / "items.jsonl"
+CORPUS_LABELS = Path(__file__).with_name("labels") / "corpus_items.jsonl"
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "corpus"
 FIELDS = ("category", "price_amount", "price_unit", "is_free", "district", "starts_at")
 
 
@@ -32,6 +36,26 @@ def actual(row) -> dict:
     return {"category": row.category, "price_amount": row.price_amount, "price_unit": unit,
             "is_free": row.price_is_free, "district": row.district,
             "starts_at": row.starts_at.isoformat() if row.starts_at else None}
+
+
+def corpus_listings(labels: list[dict]) -> dict:
+    """(file, index) -> the fields of the listing normalize_item makes of that feed item."""
+    from crawler.normalize.listing import normalize_item
+    from crawler.parsers.feed import parse
+
+    out = {}
+    for path in sorted({label["corpus"] for label in labels}):
+        url = f"https://corpus.example/{path}"
+        for index, raw in enumerate(parse(url, (CORPUS / path).read_bytes()).items):
+            listing, _ = normalize_item(raw, source_id=1, platform="corpus", base_url=url)
+            if listing is not None:
+                price = listing.price
+                out[(path, index)] = {
+                    "category": listing.category, "price_amount": price.amount,
+                    "price_unit": price.unit and (price.unit, price.unit_count or 1), "is_free": price.is_free,
+                    "district": listing.district,
+                    "starts_at": listing.starts_at.isoformat() if listing.starts_at else None}
+    return out
 
 
 def expected(expect: dict) -> dict:
@@ -83,12 +107,20 @@ def main() -> None:
     parser.add_argument("--misses", type=int, default=0, help="print up to N wrong readings per field")
     args = parser.parse_args()
     labels = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    corpus_labels = [json.loads(line) for line in CORPUS_LABELS.read_text(encoding="utf-8").splitlines()
+                     if line.strip()]
     settings = load_settings(environ={}, overrides={
         "data_dir": tempfile.mkdtemp(prefix="sharehub-accuracy-"), "allow_private_networks": "127.0.0.0/8",
         "per_host_delay": 0, "dead_link_sample": 0, "log_level": "WARNING"})
     outcomes, rows = crawl_partners(settings)
-    print(f"normalization accuracy: {len(labels)} labelled items from {len({l['partner'] for l in labels})} "
-          f"partners; crawl outcomes: {', '.join(o for _, o in outcomes)}")
+    for (path, index), fields in corpus_listings(corpus_labels).items():
+        rows[(f"corpus:{path}", str(index))] = fields
+    for label in corpus_labels:
+        label.update(partner=f"corpus:{label['corpus']}", path=str(label["index"]), id=str(label["index"]),
+                     title=f"{label['corpus']}#{label['index']}")
+    labels += corpus_labels
+    print(f"normalization accuracy: {len(labels)} labelled items ({len(corpus_labels)} from the corpus's "
+          f"listing feeds); partner crawls: {', '.join(o for _, o in outcomes)}")
     right, total = Counter(), Counter()
     by_partner: dict[str, Counter] = defaultdict(Counter)
     misses: dict[str, list[str]] = defaultdict(list)
