@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Iterable
+
 from indexer.listing import Diagnostic
 
 MESSAGES: dict[str, tuple[str, str, str, str]] = {
@@ -29,7 +31,107 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
 }
 
 
+# What an operator (or the partner) can do about each code: shown beside the message on the dashboard
+# and in docs/diagnostics.md. Every code in MESSAGES has one (tests/crawler/normalize/test_diagnostics.py).
+HELP: dict[str, tuple[str, str]] = {
+    # code: (English, Korean)
+    "missing_title": ("Give every item a title: the title element of a feed item, the name of a schema.org entity, or the "
+                      "title selector of an HTML source. If the partner's titles are elsewhere, fix the source's field mapping.",
+                      "모든 항목에 제목을 넣어 주세요: 피드 항목의 title 요소, schema.org 개체의 name, HTML 소스의 제목 선택자. "
+                      "제목이 다른 곳에 있으면 소스의 필드 매핑을 고쳐 주세요."),
+    "invalid_link": ("Link every item to its own page with an http(s) URL (absolute or relative to the page): an RSS link, "
+                     "the url of a schema.org entity, the link selector of an HTML source. urn: ids and javascript: links "
+                     "cannot be opened by citizens.",
+                     "항목마다 자기 페이지로 가는 http(s) 주소(절대 또는 상대 주소)를 넣어 주세요: RSS link, schema.org 개체의 url, "
+                     "HTML 소스의 링크 선택자. urn: 식별자나 javascript: 링크는 시민이 열 수 없습니다."),
+    "category_unknown": ("Give items a category or tag our taxonomy knows (공구, 유아용품, 회의실, 나눔카, tools, kids, …), "
+                         "a schema.org type that names the kind of thing (Place, Car, LodgingBusiness, Event), or ask an "
+                         "operator to map the partner's own category names to ours (the source's category overrides).",
+                         "분류 체계가 아는 분류나 태그(공구, 유아용품, 회의실, 나눔카, tools, kids 등)나 종류를 말해 주는 schema.org "
+                         "유형(Place, Car, LodgingBusiness, Event)을 넣거나, 운영자에게 파트너의 분류 이름을 우리 분류로 "
+                         "연결해 달라고(소스의 분류 재지정) 요청하세요."),
+    "price_unknown": ("Put the price in a structured field (schema.org Offer price, priceCurrency and unitText, or the "
+                      "source's price selector or field), or write it in the title or summary: \"1일 3,000원\", "
+                      "\"시간당 5,000원\", \"무료\".",
+                      "가격을 구조화된 필드(schema.org Offer의 price, priceCurrency, unitText 또는 소스의 가격 선택자·필드)에 "
+                      "넣거나 제목이나 요약에 \"1일 3,000원\", \"시간당 5,000원\", \"무료\"처럼 적어 주세요."),
+    "location_unknown": ("Give an address in Seoul (서울특별시 마포구 망원로 45, or Mapo-gu, Seoul) or coordinates "
+                         "(schema.org geo, georss:point, or the source's latitude and longitude fields).",
+                         "서울 안의 주소(서울특별시 마포구 망원로 45 등)나 좌표(schema.org geo, georss:point, 소스의 위도·경도 "
+                         "필드)를 넣어 주세요."),
+    "outside_seoul": ("Check the coordinates: latitude and longitude may be swapped. A place outside Seoul is listed "
+                      "without a district.",
+                      "좌표를 확인해 주세요. 위도와 경도가 바뀌었을 수 있습니다. 서울 밖의 장소는 자치구 없이 목록에 올라갑니다."),
+    "location_conflict": ("Check which one is right and correct the other at the partner, so that the coordinates and "
+                          "the address name the same district.",
+                          "좌표와 주소 중 맞는 쪽을 확인하고 파트너 쪽에서 다른 쪽을 고쳐, 둘이 같은 자치구를 가리키게 해 주세요."),
+    "no_structured_data": ("Add schema.org markup describing the listing to the page (JSON-LD preferred), or register "
+                           "the partner's feed or list page as a source of its own kind instead.",
+                           "페이지에 목록을 설명하는 schema.org 마크업(JSON-LD 권장)을 넣거나, 파트너의 피드나 목록 페이지를 "
+                           "알맞은 종류의 소스로 대신 등록해 주세요."),
+    "item_maybe_cut": ("Make the partner's document well-formed and complete (look for an XML error or a response cut "
+                       "off by a timeout or a size limit); the next complete crawl updates the item.",
+                       "파트너의 문서를 올바른 형식의 완전한 문서로 고쳐 주세요(XML 오류나 시간 초과·크기 제한으로 잘린 응답이 "
+                       "없는지 확인). 다음에 완전히 읽으면 항목이 갱신됩니다."),
+    "title_truncated": ("Shorten the title at the partner and put the details in the description.",
+                        "파트너 쪽에서 제목을 줄이고 자세한 내용은 설명에 넣어 주세요."),
+}
+
+
 def diagnostic(code: str, value: object = "") -> Diagnostic:
     severity, field, en, ko = MESSAGES[code]
     return Diagnostic(severity=severity, field=field, code=code,
                       message_en=en.format(value=value), message_ko=ko.format(value=value))
+
+
+def help_text(code: str, language: str = "en") -> str:
+    """How to fix a code's problem, in Korean for a language starting with "ko", else in English."""
+    en, ko = HELP[code]
+    return ko if language.startswith("ko") else en
+
+
+def is_listable(problems: Iterable[Diagnostic]) -> bool:
+    """An item with an error stays out of search; warnings keep it in."""
+    return not any(p.severity == "error" for p in problems)
+
+
+def _cell(text: str | None) -> str:
+    if not text:
+        return "—"
+    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def diagnostics_table_markdown() -> str:
+    """docs/diagnostics.md's table, generated so that it cannot drift from MESSAGES and HELP."""
+    rows = ["| code | severity | field | English | Korean | how to fix |",
+            "|---|---|---|---|---|---|"]
+    for code, (severity, field, en, ko) in sorted(MESSAGES.items(), key=lambda kv: (kv[1][0], kv[0])):
+        fix_en, fix_ko = HELP.get(code, ("", ""))
+        rows.append(f"| `{code}` | {severity} | {_cell(field)} | {_cell(en)} | {_cell(ko)} | "
+                    f"{_cell(fix_en)}<br>{_cell(fix_ko)} |")
+    return "\n".join(rows)
+
+
+DOCUMENT_HEAD = """# Item diagnostics
+
+Every item a crawl reads gets a list of diagnostics: `{severity, field, code, message_ko, message_en}`.
+Operators see them with `sharehub sources show ID` (and `--json`) and when previewing a source.
+
+- **error**: the item cannot be a listing (no title, no link a citizen can open); it stays out of search.
+- **warning**: the item is listed, with the field left empty (no price, no place, unknown category) or
+  changed (a shortened title).
+
+Codes are stable strings: a code is never renamed or reused for another problem, so dashboards and
+scripts may rely on them. `{value}` in a message stands for the item's value (a link, coordinates, a
+length). The table is generated from `crawler/normalize/diagnostics.py` (MESSAGES and HELP); after
+changing them run `python -m crawler.normalize.diagnostics > docs/diagnostics.md`.
+
+"""
+
+
+def diagnostics_document() -> str:
+    return DOCUMENT_HEAD + diagnostics_table_markdown() + "\n"
+
+
+if __name__ == "__main__":
+    print(diagnostics_document(), end="")
