@@ -15,8 +15,12 @@ Precedence, first rule that gives a key wins:
                    …). Product, Service, Offer and Thing are too vague and give no key. A label that is
                    a schema.org type name ("Product", "Place": the structured-data parser lists the types
                    among an item's categories) counts here, not as a partner label. A specific type wins
-                   over a generic one (Place, Event, Accommodation, Vehicle, CivicStructure).
-4. ``title``, then ``summary``: words in the text.
+                   over a generic one (Place, CivicStructure, Room, Vehicle).
+4. ``title``: words in the title. A generic type alone (Place, CivicStructure, Room, Vehicle) decides
+   only after the title: "Place" is anything with an address, so a Place titled "따릉이 대여소" is a
+   bike, and a Room in a "셰어하우스" is housing; with no word in the title, Place is space, Room
+   lodging, Vehicle car (rule ``schema_type`` still).
+5. ``summary``: words in the summary.
 
 Unknown stays ``None``; the caller adds the ``category_unknown`` warning. A guess is never made.
 
@@ -53,7 +57,7 @@ from typing import Iterable, Mapping, NamedTuple
 from config import reference
 from crawler.normalize.text import nfkc
 
-RULES = ("override", "label", "schema_type", "title", "summary")
+RULES = ("override", "label", "schema_type", "title", "summary")  # and "unknown"
 
 # schema.org types that say nothing about what is shared.
 VAGUE_SCHEMA_TYPES = frozenset({
@@ -61,8 +65,9 @@ VAGUE_SCHEMA_TYPES = frozenset({
     "Offer", "AggregateOffer", "OfferForLease", "OfferForPurchase", "Service", "GovernmentService",
     "LocalBusiness", "Organization", "CreativeWork", "WebPage", "TouristAttraction",
 })
-# Types that a more specific type given beside them overrides (["Place", "ParkingFacility"] → parking).
-GENERIC_SCHEMA_TYPES = frozenset({"Place", "CivicStructure", "Event", "Accommodation", "Vehicle"})
+# Types that a more specific type given beside them overrides (["Place", "ParkingFacility"] → parking),
+# and that the title's words override too.
+GENERIC_SCHEMA_TYPES = frozenset({"Place", "CivicStructure", "Room", "Vehicle"})
 # A kids mention makes these kids' things.
 KIDS_OUTWEIGHS = frozenset({"clothes", "goods", "mobility"})
 
@@ -223,7 +228,8 @@ def _label_decision(label: str) -> tuple[str, str] | None:
     return (hit[0], f"{label} ({hit[1]})") if hit else None
 
 
-def _schema_decision(types: Iterable[str]) -> tuple[str, str] | None:
+def _schema_decision(types: Iterable[str]) -> tuple[str, str, bool] | None:
+    """(key, the type that decided, whether that type is generic), or None."""
     schema = _taxonomy().schema
     generic = None
     for value in types:
@@ -232,8 +238,8 @@ def _schema_decision(types: Iterable[str]) -> tuple[str, str] | None:
         if key is None:
             continue
         if name not in GENERIC_SCHEMA_TYPES:
-            return key, name
-        generic = generic or (key, name)
+            return key, name, False
+        generic = generic or (key, name, True)
     return generic
 
 
@@ -323,13 +329,17 @@ def categorize_explained(labels: Iterable[str], title: str | None, summary: str 
         hit = _label_decision(label)
         if hit:
             return Explained(hit[0], f"label: {hit[1]}")
-    hit = _schema_decision(types)
+    typed = _schema_decision(types)
+    if typed and not typed[2]:
+        return Explained(typed[0], f"schema_type: {typed[1]}")
+    hit = _short_text_decision(title) if title else None
     if hit:
-        return Explained(hit[0], f"schema_type: {hit[1]}")
-    for rule, decide, text in (("title", _short_text_decision, title), ("summary", _text_decision, summary)):
-        hit = decide(text) if text else None
-        if hit:
-            return Explained(hit[0], f"{rule}: {hit[1]}")
+        return Explained(hit[0], f"title: {hit[1]}")
+    if typed:
+        return Explained(typed[0], f"schema_type: {typed[1]}")
+    hit = _text_decision(summary) if summary else None
+    if hit:
+        return Explained(hit[0], f"summary: {hit[1]}")
     return Explained(None, "unknown")
 
 

@@ -102,7 +102,15 @@ CASES = [
     (["https://schema.org/MeetingRoom"], None, None, "space", "schema_type"),
     (["Accommodation"], None, None, "lodging", "schema_type"),
     (["LodgingBusiness"], "{dong} 한옥 게스트하우스 온돌방", None, "lodging", "schema_type"),
-    (["Room"], "여성 전용 셰어하우스 1인실 (망원동)", None, "lodging", "schema_type"),  # a type beats the title
+    (["LodgingBusiness"], "청년 무료 체험 숙박 (대치4동 청년 셰어하우스)", None, "lodging", "schema_type"),
+    (["Hostel"], "여성 전용 셰어하우스 도미토리", None, "lodging", "schema_type"),   # a specific type beats the title
+    # a generic type (Place, CivicStructure, Room, Vehicle) gives way to the title, but not to the summary
+    (["Room"], "여성 전용 셰어하우스 1인실 (망원동)", None, "housing", "title"),
+    (["Room"], "숙대입구역 도보 5분, 햇살 드는 개인실", None, "lodging", "schema_type"),
+    (["Place"], "따릉이 대여소 (망원역)", None, "bike", "title"),
+    (["Place"], "Something", "주차장 공유", "space", "schema_type"),
+    (["Vehicle"], "전동킥보드 (마포)", None, "mobility", "title"),
+    (["Event"], "한강 자전거 투어", None, "talent", "schema_type"),         # Event is not generic
     (["Residence"], None, None, "housing", "schema_type"),
     (["Car"], None, None, "car", "schema_type"),
     (["Vehicle"], None, None, "car", "schema_type"),
@@ -112,7 +120,6 @@ CASES = [
     (["EducationEvent"], "어린이 코딩 놀이 (스크래치)", None, "talent", "schema_type"),
     (["Book"], None, None, "books", "schema_type"),
     (["Place", "ParkingFacility"], None, None, "parking", "schema_type"),  # specific beats generic
-    (["Hostel"], None, None, "lodging", "schema_type"),
     # --- words in the title: Korean -------------------------------------------------------------------------------
     ([], "전동드릴 대여 (충전식 18V)", None, "tools", "title"),
     ([], '가정용 공구세트 (38종) & 공구함', None, "tools", "title"),
@@ -134,6 +141,11 @@ CASES = [
     ([], "우쿨렐레 기초 클래스", None, "talent", "title"),
     ([], "한국어 말하기 교실 (for newcomers)", None, "talent", "title"),
     ([], "동네 수리카페: 고장 난 물건 고쳐 써요", None, "talent", "title"),
+    ([], "재봉틀 기초: 에코백 만들기", None, "talent", "title"),
+    ([], "전기 재봉틀", None, "goods", "title"),
+    ([], "직소", None, "tools", "title"),
+    ([], "푸드트럭 행사 안내", None, None, "unknown"),
+    ([], "1톤 트럭 공유", None, "car", "title"),
     ([], "자원봉사자 모집", None, "time", "title"),
     ([], "동화책 30권 나눔", None, "books", "title"),
     ([], "책 나눔합니다", None, "books", "title"),                  # 책 on its own
@@ -153,7 +165,10 @@ CASES = [
     ([], "아동 한복 (100호)", None, "kids", "title"),
     ([], "아기 옷 나눔", None, "kids", "title"),
     ([], "Baby clothes bundle", None, "kids", "title"),
-    ([], "돌잔치 한복 (남아 100호)", None, "clothes", "title"),
+    ([], "돌잔치 한복 (남아 100호)", None, "kids", "title"),
+    ([], "초등 졸업식 정장 (140)", None, "kids", "title"),
+    ([], "돌잔치상 대여", None, "public_items", "title"),              # 돌잔치상 before 돌잔치
+    ([], "정장 대여 (면접용)", None, "clothes", "title"),
     ([], "아기자기한 파티룸", None, "space", "title"),               # 아기자기 is "cute", not a baby
     # --- words in the title: English ----------------------------------------------------------------------------
     ([], "Cordless drill for loan", None, "tools", "title"),
@@ -169,6 +184,13 @@ CASES = [
     ([], "English conversation meetup", None, "talent", "title"),
     ([], "Repair Café: fix it, don't toss it", None, "talent", "title"),
     ([], "Guitar lessons for kids", None, "talent", "title"),        # the head comes before "for"
+    ([], "Ukulele for beginners", None, "talent", "title"),
+    ([], "Sewing machine basics: a tote bag", None, "talent", "title"),
+    ([], "Tape measure and spirit level", None, "tools", "title"),
+    ([], "First-birthday hanbok, boy, size 100", None, "kids", "title"),
+    ([], "Remodeled 1 bedroom with garage parking", None, "housing", "title"),
+    ([], "Luxury Apartments", None, "housing", "title"),
+    ([], "Acme Bio Truck", None, "car", "title"),
     ([], "Baby car seat", None, "kids", "title"),                    # car seat before car
     ([], "Car park by the river", None, "parking", "title"),         # car park before car
     ([], "Motorbike for rent", None, "mobility", "title"),           # motorbike does not hold bike
@@ -180,6 +202,9 @@ CASES = [
     ([], "Something", "Cordless drill, 18V", "tools", "summary"),
     ([], "A룸 (10인)", "회의실 대관, 주차 가능", "space", "summary"),
     ([], "Sunny private room", "Up to 2 guests. Homestay in Mangwon-dong.", "lodging", "summary"),
+    ([], "스마트폰 사진 잘 찍는 법", "구도와 빛 쓰는 법을 배우고 동네를 함께 걸으며 찍어요. (1회 5,000원)", "talent",
+     "summary"),
+    ([], "김장 나눔 — 배추 절이기부터", "함께 김장하고 한 통씩 나눠 가요. (재료비 1인 5,000원)", "talent", "summary"),
     # --- compounds and phrases that hold a synonym but mean something else: unknown -----------------------------
     ([], "책상 나눔 (원목)", None, None, "unknown"),                # desk
     ([], "책임감 있는 이웃 모집", None, None, "unknown"),
@@ -198,6 +223,10 @@ CASES = [
     ([], "A룸 (10인)", "강남역 5분, 주차 가능", None, "unknown"),     # an amenity, not parking
     ([], "Hotel suite for two", None, None, "unknown"),             # suite is not suit
     ([], "Of course you can borrow it", None, None, "unknown"),
+    ([], "Studio near BART", "Learn more on our website", None, "unknown"),
+    ([], "Top floor, big balcony, gas appliances", None, None, "unknown"),
+    ([], "기초생활수급자 우선 지원", None, None, "unknown"),
+    ([], "직소퍼즐 1000피스", None, None, "unknown"),
     ([], "Whole two-room flat by Hapjeong Station", None, None, "unknown"),
     ([], "Something else", None, None, "unknown"),
     ([], None, None, None, "unknown"),
