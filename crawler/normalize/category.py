@@ -5,7 +5,7 @@ Precedence, first rule that gives a key wins:
 1. ``override``    the source's own mapping from a partner's category to our key, set by an operator
                    (``{"공간대여": "space", "기타": None, "*": "kids"}``). ``None`` says "this partner
                    category means nothing, ask the next rules"; ``"*"`` puts every item of the source
-                   in one category.
+                   in one category. Keys are compared like labels (rule 2), ignoring case (and spaces in Korean).
 2. ``label``       the partner's categories and tags, in the order given: a whole label, then each
                    level of a hierarchy from the leaf up ("생활용품 > 주방" tries 주방, then 생활용품),
                    each split into alternatives ("유아/아동", "Tools & DIY"), compared with the labels,
@@ -22,7 +22,8 @@ Precedence, first rule that gives a key wins:
    lodging, Vehicle car (rule ``schema_type`` still).
 5. ``summary``: words in the summary.
 
-Unknown stays ``None``; the caller adds the ``category_unknown`` warning. A guess is never made.
+Unknown stays ``None``; the caller adds the ``category_unknown`` warning: there is no default key.
+The table in tests/crawler/normalize/test_category.py shows every rule at work, case by case.
 
 Words in a text (rule 4, and the words of a label):
 
@@ -35,7 +36,7 @@ Words in a text (rule 4, and the words of a label):
 * Longest first: at one position the longest synonym or exclusion wins (캠핑카 → car before 캠핑 → goods,
   car seat → kids before car, 공구도서관 before 도서).
 * Exclusions (``excludes`` in the taxonomy) are compounds and phrases that hold a synonym and mean
-  something else: 공구리 (concrete), "공구 진행" (group purchase), 드릴게요 ("I will give"), 책 in 책상,
+  something else: 공구리 (concrete), "공구 진행" (group purchase), 드릴게요 ("I will give"),
   도서산간 (islands), 의류건조기 (an appliance), "주차 가능" and "parking available" (a venue's amenity).
   They are found like synonyms and then ignored, so the words inside them never count.
 * Which mention decides: Korean and English noun phrases are head-final ("자전거 정비 워크숍" is a
