@@ -171,13 +171,14 @@ class CatalogPipeline:
         """Every item of the crawl normalized and hashed: the CPU work, done before the catalog's
         write lock is taken, so that crawl processes do not wait on each other's normalization."""
         reports = list(verdict.reports)
+        overrides = (spec.config or {}).get("category_overrides")
         for result in self.results:
             if not result.parsed:
                 continue
             last = len(result.parsed.items) - 1
             for number, raw in enumerate(result.parsed.items):
                 listing, problems = normalize_item(raw, source_id=spec.id, platform=spec.platform,
-                                                   base_url=result.url)
+                                                   base_url=result.url, category_overrides=overrides)
                 # The last item of a document read in part may be cut short: it may add a
                 # listing, but not overwrite one a complete read gave.
                 tentative = result.parsed.incomplete and number == last

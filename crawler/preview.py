@@ -165,7 +165,8 @@ def _entries(parsed: list[DocumentResult], spec: SourceSpec):
         if r.role == "page" and not r.parsed.items:
             yield None, [diagnostic("no_structured_data", r.url)], r.url, None
         for raw in r.parsed.items:
-            listing, problems = normalize_item(raw, source_id=spec.id, platform=spec.platform, base_url=r.url)
+            listing, problems = normalize_item(raw, source_id=spec.id, platform=spec.platform, base_url=r.url,
+                                               category_overrides=(spec.config or {}).get("category_overrides"))
             yield listing, problems, raw.key or raw.link, raw.title
 
 

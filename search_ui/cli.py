@@ -99,7 +99,8 @@ _KINDS = ["auto", "feed", "sitemap", "html", "json_api"]
 @click.option("--kind", type=click.Choice(_KINDS), default="auto", show_default=True)
 @click.option("--interval", type=click.IntRange(min=1), help="Minutes between crawls.")
 @click.option("--config", "source_config", metavar="JSON|@FILE",
-              help="The source's declaration: CSS selectors for html, a field mapping or preset for json_api.")
+              help="The source's declaration: CSS selectors for html, a field mapping or preset for json_api; "
+                   "any kind may add category_overrides, its categories mapped to ours.")
 @click.option("--no-check", is_flag=True,
               help="Add without fetching the URL now; auto then resolves on the first crawl.")
 @click.pass_context
@@ -249,6 +250,13 @@ def _read_source_config(value: str | None) -> dict | None:
         raise click.UsageError(f"--config: not valid JSON: {exc}") from None
     if not isinstance(config, dict):
         raise click.UsageError("--config: must be a JSON object")
+    overrides = config.get("category_overrides")
+    if overrides is not None:
+        from crawler.normalize.category import check_overrides
+
+        problems = check_overrides(overrides) if isinstance(overrides, dict) else ["must be a JSON object"]
+        if problems:
+            raise click.UsageError(f"--config: category_overrides: {'; '.join(problems)}")
     return config
 
 

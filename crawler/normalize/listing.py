@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Mapping
+
 from crawler.normalize import category as categories
 from crawler.normalize.diagnostics import diagnostic
 from crawler.normalize.location import locate
-from crawler.normalize.price import parse_price
+from crawler.normalize.price import item_price
 from crawler.normalize.text import clean_text, looks_like_html, sanitize_html, truncate
 from crawler.normalize.urls import absolute_http_url, canonical_url
 from crawler.parsers.base import RawItem
@@ -15,9 +17,14 @@ MAX_TITLE = 300
 MAX_SUMMARY = 500
 
 
-def normalize_item(raw: RawItem, *, source_id: int, platform: str,
-                   base_url: str | None = None) -> tuple[Listing | None, list[Diagnostic]]:
-    """The listing (None when the item cannot be one) and what was wrong with the item."""
+def normalize_item(raw: RawItem, *, source_id: int, platform: str, base_url: str | None = None,
+                   category_overrides: Mapping[str, str | None] | None = None,
+                   ) -> tuple[Listing | None, list[Diagnostic]]:
+    """The listing (None when the item cannot be one) and what was wrong with the item.
+
+    `category_overrides` is the source's own mapping of its categories to ours (a source config's
+    "category_overrides"; "*" puts every item in one category): it outranks every other clue.
+    """
     problems: list[Diagnostic] = []
     title = clean_text(raw.title)
     url = absolute_http_url(raw.link, base_url)
@@ -40,7 +47,7 @@ def normalize_item(raw: RawItem, *, source_id: int, platform: str,
     description_html = sanitize_html(html_source, base_url)
     full_text = " ".join(dict.fromkeys(filter(None, [title, summary_text, content_text])))
 
-    price = parse_price(raw.price_text) or parse_price(full_text)
+    price = item_price(raw.price_text, full_text)
     if price is None:
         problems.append(diagnostic("price_unknown"))
         price = Price()
@@ -50,7 +57,10 @@ def normalize_item(raw: RawItem, *, source_id: int, platform: str,
         problems.append(diagnostic(code, f"{raw.lat}, {raw.lon}"))
 
     tags = [t for t in (clean_text(c) for c in raw.categories) if t]
-    category = categories.categorize(tags, title, summary)
+    schema_types = raw.extra.get("schema_types") or \
+        ([raw.extra["schema_type"]] if raw.extra.get("schema_type") else [])
+    category = categories.categorize(tags, title, summary, schema_types=schema_types,
+                                     overrides=category_overrides)
     if category is None:
         problems.append(diagnostic("category_unknown"))
 

@@ -41,6 +41,8 @@ MAX_ITEMS = 1000
 REQUIRED_KEYS = ("item", "title", "link")
 OPTIONAL_KEYS = ("key", "price", "location", "image", "date", "summary", "category", "next")
 CONFIG_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
+# Keys of a source's config that are not about its pages (read by normalization).
+SOURCE_KEYS = ("category_overrides",)
 
 
 def _seoul_zone() -> tzinfo:
@@ -164,6 +166,8 @@ def read_config(config: Mapping | None) -> tuple[dict[str, _Selector], list[str]
     selectors: dict[str, _Selector] = {}
     warnings: list[str] = []
     for key, spec in config.items():
+        if key in SOURCE_KEYS:
+            continue
         if key not in CONFIG_KEYS:
             warnings.append(f"{COMPONENT}: unknown config key {key!r} ignored (known: {', '.join(CONFIG_KEYS)})")
             continue

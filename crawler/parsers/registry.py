@@ -23,6 +23,7 @@ class SourceKind:
     document: str                 # "module:function"
     page: str | None = None
     conditional_entry: bool = True  # the entry document alone says whether anything changed
+    declared: bool = False          # its parser reads the source's declaration (selectors, a mapping)
 
     def parser(self, role: str) -> Parser:
         target = self.page if role == "page" else self.document
@@ -38,8 +39,8 @@ KINDS: Mapping[str, SourceKind] = {
     # and let each page's lastmod and validators decide what to fetch.
     "sitemap": SourceKind("sitemap", "crawler.parsers.sitemap:parse", page="crawler.parsers.structured:parse",
                           conditional_entry=False),
-    "html": SourceKind("html", "crawler.parsers.html_list:parse", conditional_entry=False),
-    "json_api": SourceKind("json_api", "crawler.parsers.json_api:parse", conditional_entry=False),
+    "html": SourceKind("html", "crawler.parsers.html_list:parse", conditional_entry=False, declared=True),
+    "json_api": SourceKind("json_api", "crawler.parsers.json_api:parse", conditional_entry=False, declared=True),
 }
 
 
@@ -55,7 +56,11 @@ def parse_document(kind_name: str, role: str, base_url: str, body: bytes, config
     """The document parsed by its kind's parser. A gzip body (a sitemap.xml.gz, a page served
     gzipped without Content-Encoding) is decompressed first under `max_bytes`, the crawler's
     response cap; the parsers' own cap (DEFAULT_MAX_DECOMPRESSED) guards direct callers."""
-    parser = kind(kind_name).parser(role)
+    source_kind = kind(kind_name)
+    parser = source_kind.parser(role)
     if max_bytes and body[:2] == GZIP_MAGIC:
         body = gunzip_capped(body, max_bytes, component=kind_name)
-    return parser(base_url, body, config) if config is not None else parser(base_url, body)
+    # A feed's or a sitemap's config holds only what normalization reads (category_overrides).
+    if config is not None and source_kind.declared and role != "page":
+        return parser(base_url, body, config)
+    return parser(base_url, body)

@@ -252,3 +252,16 @@ def test_preview_prints_items_with_diagnostics_and_stores_nothing(cli, simulator
 
     assert catalog_rows(tmp_path) == before and before["sources"] == 1
     assert sorted(p.name for p in (tmp_path / "var").iterdir()) == files
+
+
+def test_category_overrides_are_checked_on_add_and_outrank_the_partners_own_categories(run, simulator):
+    events = simulator.partner("events")
+    bad = run("sources", "add", events.feed_url, "--no-check", "--config",
+              '{"category_overrides": {"*": "classes"}}', check=2)
+    assert "category_overrides" in bad.stderr and "classes" in bad.stderr
+    source_id = run("sources", "add", events.feed_url, "--config",
+                    '{"category_overrides": {"*": "talent"}}', check=0).stdout.strip()
+    assert ": ok" in run("crawl", source_id, check=0).stdout
+    hits = json.loads(run("search", "--json", "--limit", "100", "--platform", "127.0.0.1",
+                          check=0).stdout)["hits"]
+    assert hits and {h["category"] for h in hits} == {"talent"}
