@@ -69,6 +69,8 @@ class Listing:
     images: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     language: str | None = None
+    contact: dict | None = None          # {"phones": [...], "emails": [...]} where the partner gives them
+    opening_hours: str | None = None     # as the partner writes them: "평일 09:00~18:00"
 
     @property
     def id(self) -> str:
@@ -126,4 +128,6 @@ def search_document(listing: Listing) -> dict[str, Any]:
         "images": list(listing.images),
         "tags": list(listing.tags),
         "language": listing.language,
+        "contact": listing.contact,
+        "opening_hours": listing.opening_hours,
     }

@@ -32,6 +32,7 @@ from bs4.element import PreformattedString
 
 from crawler.parsers.base import (Link, ParseError, ParseResult, RawItem, absolute_url, html_looks_cut_off,
                                   is_http_url)
+from crawler.normalize.timeparse import SEOUL, parse_time
 from crawler.parsers.encoding import GZIP_MAGIC, codec_name, decode_body, sniff_bom
 
 COMPONENT = "html"
@@ -45,82 +46,14 @@ CONFIG_KEYS = REQUIRED_KEYS + OPTIONAL_KEYS
 SOURCE_KEYS = ("category_overrides",)
 
 
-def _seoul_zone() -> tzinfo:
-    try:
-        from zoneinfo import ZoneInfo
-
-        return ZoneInfo("Asia/Seoul")
-    except Exception:  # no tz database on the host: Korea has kept UTC+9 without DST since 1988
-        return timezone(timedelta(hours=9), "KST")
-
-
-SEOUL = _seoul_zone()
-
 # --- dates --------------------------------------------------------------------------------------
 
-_ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})(\d{2})?)?$")   # 20261120, 20261120143000
-_KOREAN = re.compile(
-    r"(?<!\d)(?P<y>\d{4})\s*(?:[.\-/]|년)\s*(?P<m>\d{1,2})\s*(?:[.\-/]|월)\s*(?P<d>\d{1,2})(?!\d)\s*(?:일|\.)?"
-    r"(?:\s*\([^)]{1,3}\))?"                     # a weekday: (목), (Thu)
-    r"(?:\s*(?P<ampm>오전|오후|AM|PM|am|pm)?\s*(?P<H>\d{1,2})\s*(?::|시)\s*(?:(?P<M>\d{1,2})\s*분?)?"
-    r"(?::(?P<S>\d{2}))?)?")
-
-
 def parse_date(value: Any, zone: tzinfo = SEOUL) -> datetime | None:
-    """An aware datetime from ISO 8601 or the forms Korean sites write; None when unreadable.
-
-    "2026.11.20", "2026. 11. 20.", "2026년 11월 20일 오후 2시", "2026-11-20 14:00",
-    "2012-04-23 00:00:00.0" (Seoul open API), "20261120" all work, also inside longer text
-    ("등록일: 2026.11.20"). A value without an offset is wall-clock time in `zone` (Seoul).
-    """
-    if not isinstance(value, str):
-        return None
-    text = " ".join(value.split())
-    if not text:
-        return None
-    parsed = _iso(text) or _compact(text) or _korean(text)
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=zone)
-    return parsed.astimezone(zone)
-
-
-def _iso(text: str) -> datetime | None:
-    if not _ISO_START.match(text):
-        return None
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _compact(text: str) -> datetime | None:
-    match = _COMPACT.match(text)
-    if not match:
-        return None
-    try:
-        return datetime(*(int(part) for part in match.groups() if part is not None))
-    except ValueError:
-        return None
-
-
-def _korean(text: str) -> datetime | None:
-    match = _KOREAN.search(text)
-    if not match:
-        return None
-    hour = int(match["H"]) if match["H"] else 0
-    ampm = (match["ampm"] or "").lower()
-    if ampm in ("오후", "pm") and hour < 12:
-        hour += 12
-    elif ampm in ("오전", "am") and hour == 12:
-        hour = 0
-    try:
-        return datetime(int(match["y"]), int(match["m"]), int(match["d"]), hour,
-                        int(match["M"] or 0), int(match["S"] or 0))
-    except ValueError:
-        return None
+    """An aware datetime from any form crawler.normalize.timeparse reads (ISO 8601, "2026.11.20",
+    "2026년 11월 20일 오후 2시", "20261120", "3일 전", also inside longer text such as
+    "등록일: 2026.11.20"); None when unreadable. A value without an offset is wall-clock time in
+    `zone` (Seoul)."""
+    return parse_time(value, default_tz=zone) if isinstance(value, str) else None
 
 
 # --- config -------------------------------------------------------------------------------------

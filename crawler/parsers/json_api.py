@@ -69,7 +69,7 @@ from urllib.parse import quote, unquote_plus, urljoin, urlsplit, urlunsplit
 
 from crawler.parsers.base import Link, ParseError, ParseResult, RawItem, absolute_url, is_http_url
 from crawler.parsers.encoding import decode_body
-from crawler.parsers.html_list import parse_date
+from crawler.normalize.timeparse import parse_period, parse_time
 
 COMPONENT = "json_api"
 MAX_ITEMS = 5000
@@ -232,11 +232,8 @@ def texts(value: Any) -> list[str]:
 
 
 def datetime_value(value: Any):
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        value = str(value)  # 20261120 as a number
-    return parse_date(value) if isinstance(value, str) else None
+    """An aware datetime from a date string, a YYYYMMDD number or Unix seconds/milliseconds."""
+    return parse_time(value)
 
 
 def in_range(value: float, bounds: tuple[float, float]) -> bool:
@@ -493,8 +490,8 @@ def mapped_row(row: Any, fields: Mapping[str, list[str | int]], base_url: str,
         price_text=text_value(get("price")), language=text_value(get("language")),
         images=[u for u in (absolute_url(i, base_url) for i in texts(get("image"))) if u],
     )
-    for name in ("starts_at", "ends_at"):
-        when = datetime_value(get(name))
+    starts, ends = parse_period(get("starts_at"), get("ends_at"))
+    for name, when in (("starts_at", starts), ("ends_at", ends)):
         if when is not None:
             item.extra[name] = when
     for name in fields:
@@ -680,10 +677,13 @@ def _reservation_row(row: dict, context: _RowContext) -> RawItem:
     if item.key is None:
         item.key = item.link
     extra = item.extra
-    _put(extra, "starts_at", datetime_value(row.get("RCPTBGNDT")))     # the booking window
-    _put(extra, "ends_at", datetime_value(row.get("RCPTENDDT")))
-    _put(extra, "service_starts_at", datetime_value(row.get("SVCOPNBGNDT")))
-    _put(extra, "service_ends_at", datetime_value(row.get("SVCOPNENDDT")))
+    # Windows: an end given as a date alone ("… 00:00:00.0") runs to the end of that day.
+    starts, ends = parse_period(row.get("RCPTBGNDT"), row.get("RCPTENDDT"))     # the booking window
+    _put(extra, "starts_at", starts)
+    _put(extra, "ends_at", ends)
+    service_starts, service_ends = parse_period(row.get("SVCOPNBGNDT"), row.get("SVCOPNENDDT"))
+    _put(extra, "service_starts_at", service_starts)
+    _put(extra, "service_ends_at", service_ends)
     for name, field in (("status", "SVCSTATNM"), ("target", "USETGTINFO"), ("phone", "TELNO"),
                         ("district", "AREANM"), ("place", "PLACENM"), ("kind", "GUBUN"),
                         ("daily_from", "V_MIN"), ("daily_to", "V_MAX"),

@@ -44,7 +44,8 @@ from lxml import etree
 
 from crawler.parsers.base import ParseError, ParseResult, RawItem, absolute_url, html_looks_cut_off, is_http_url
 from crawler.parsers.encoding import DEFAULT_MAX_DECOMPRESSED
-from crawler.parsers.html_list import decode_page, parse_date
+from crawler.normalize.timeparse import parse_period, parse_time
+from crawler.parsers.html_list import decode_page
 from indexer.text import html_to_text
 
 COMPONENT = "structured"
@@ -653,12 +654,13 @@ def _categories(entity: dict, index: dict[str, dict]) -> list[str]:
 
 
 def _date(value: Any) -> datetime | None:
-    # Korean sites write local time without an offset; parse_date reads that as Seoul time.
-    return parse_date(_text(value) or None)
+    # Korean sites write local time without an offset; parse_time reads that as Seoul time.
+    return parse_time(_text(value) or None)
 
 
 def _event_extra(item: RawItem, entity: dict, place: dict | None) -> None:
-    starts, ends = _date(entity.get("startDate")), _date(entity.get("endDate"))
+    # An endDate without a time (2026-12-03) ends with that day.
+    starts, ends = parse_period(_text(entity.get("startDate")) or None, _text(entity.get("endDate")) or None)
     if starts:
         item.extra["starts_at"] = starts
     if ends:

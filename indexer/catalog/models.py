@@ -158,6 +158,8 @@ class ListingRow(Base):
     images: Mapped[list] = mapped_column(JSON, default=list)
     tags: Mapped[list] = mapped_column(JSON, default=list)
     language: Mapped[str | None] = mapped_column(String(20))
+    contact: Mapped[dict | None] = mapped_column(JSON)
+    opening_hours: Mapped[str | None] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="active")  # active, gone, removed

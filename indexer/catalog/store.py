@@ -277,7 +277,8 @@ def _row_values(listing: Listing, digest: str, now: datetime) -> dict:
         "district": listing.district, "dong": listing.dong, "lat": listing.lat, "lon": listing.lon,
         "starts_at": listing.starts_at, "ends_at": listing.ends_at, "published_at": listing.published_at,
         "updated_at": listing.updated_at, "images": list(listing.images), "tags": list(listing.tags),
-        "language": listing.language, "last_seen_at": now, "status": "active", "missed_crawls": 0,
+        "language": listing.language, "contact": listing.contact, "opening_hours": listing.opening_hours,
+        "last_seen_at": now, "status": "active", "missed_crawls": 0,
         "gone_reason": None, "content_hash": digest,
     }
 
@@ -292,7 +293,7 @@ def listing_from_row(row: ListingRow, platform: str) -> Listing:
         address=row.address, district=row.district, dong=row.dong, lat=row.lat, lon=row.lon,
         starts_at=row.starts_at, ends_at=row.ends_at, published_at=row.published_at,
         updated_at=row.updated_at, images=list(row.images or []), tags=list(row.tags or []),
-        language=row.language)
+        language=row.language, contact=row.contact, opening_hours=row.opening_hours)
 
 
 def active_documents(session: Session, batch: int = 1000) -> Iterator[dict]:

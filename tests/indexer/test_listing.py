@@ -28,7 +28,7 @@ CHANGES = {
     "dong": "상계1동", "lat": 37.6, "lon": 127.0, "starts_at": datetime(2026, 12, 2, tzinfo=timezone.utc),
     "ends_at": datetime(2026, 12, 3, tzinfo=timezone.utc), "published_at": None,
     "updated_at": datetime(2026, 11, 2, tzinfo=timezone.utc), "images": [], "tags": ["공구", "드릴"],
-    "language": "en",
+    "language": "en", "contact": {"phones": ["02-123-4567"], "emails": []}, "opening_hours": "평일 09:00~18:00",
 }
 PRICE_CHANGES = {"amount": 4000, "currency": "USD", "unit": "hour", "unit_count": 2, "is_free": True,
                  "deposit": None, "conditions": None}

@@ -245,7 +245,10 @@ def test_preview_prints_items_with_diagnostics_and_stores_nothing(cli, simulator
                           json.dumps(tools.config), "--max-items", "5", "--json", check=0).stdout)
     assert data["ok"] and data["resolved_kind"] == "html" and len(data["items"]) == 5 and not data["complete"]
     assert all(item["listing"]["url"].startswith(tools.base_url) for item in data["items"] if item["listing"])
-    assert any(d["message_ko"] for item in data["items"] for d in item["diagnostics"])
+    # Each item carries its diagnostics (the first five tools are clean; the goods preview above
+    # shows one with its messages).
+    assert all(isinstance(item["diagnostics"], list) for item in data["items"])
+    assert all(d["message_ko"] and d["message_en"] for item in data["items"] for d in item["diagnostics"])
 
     nothing = cli("sources", "preview", tools.feed_url, "--json", check=1)
     assert json.loads(nothing.stdout)["error"] == nothing.stderr.splitlines()[0]

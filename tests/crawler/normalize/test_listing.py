@@ -68,3 +68,53 @@ def test_unknowns_stay_null_with_warnings():
     assert (listing.category, listing.district, listing.price.amount) == (None, None, None)
     assert sorted(p.code for p in problems) == ["category_unknown", "location_unknown", "price_unknown"]
     assert all(p.severity == "warning" for p in problems)
+
+
+def _listing(**fields):
+    raw = RawItem(key="k", link="https://p.example/1", **fields)
+    listing, _ = normalize_item(raw, source_id=1, platform="p", base_url="https://p.example/feed")
+    return listing
+
+
+KST = __import__("zoneinfo").ZoneInfo("Asia/Seoul")
+
+
+@pytest.mark.parametrize("content, starts, ends", [
+    ("<p>코드 네 개로 한 곡!</p><p>일시: 2026년 12월 11일(금) 오후 2시 30분</p><p>장소: 종로구 마을공동체지원센터</p>",
+     datetime(2026, 12, 11, 14, 30, tzinfo=KST), None),
+    ("<p>Bring bikes.</p><p><b>When:</b> Saturday 26 December 2026, 14:00</p><p><b>Where:</b> 옥수동</p>",
+     datetime(2026, 12, 26, 14, 0, tzinfo=KST), None),
+    ("<p>기간: 2026.12.01 ~ 2026.12.31</p>",
+     datetime(2026, 12, 1, tzinfo=KST), datetime(2026, 12, 31, 23, 59, 59, tzinfo=KST)),
+    ("<p>문의: 02-123-4567</p>", None, None),  # no labelled date: no window
+])
+def test_an_event_window_is_read_from_a_labelled_date_in_the_text(content, starts, ends):
+    listing = _listing(title="우쿨렐레 클래스", content_html=content)
+    assert (listing.starts_at, listing.ends_at) == (starts, ends)
+
+
+def test_structured_start_times_without_an_offset_are_seoul_time_and_win_over_the_text():
+    listing = _listing(title="강좌", content_html="<p>일시: 2027년 1월 5일</p>",
+                       extra={"starts_at": datetime(2026, 12, 1, 10, 0), "ends_at": "2026-12-01"})
+    assert listing.starts_at == datetime(2026, 12, 1, 10, 0, tzinfo=KST)
+    assert listing.ends_at == datetime(2026, 12, 1, tzinfo=KST)
+
+
+@pytest.mark.parametrize("title, summary, declared, expected", [
+    ("전동드릴 대여", "하루 3,000원", "en-us", "ko"),       # a CMS default that is wrong
+    ("Cordless drill for loan", "3,000 won a day", "ko", "en"),
+    ("TV", None, "ko-KR", "ko"),                         # too short to tell: the declaration
+    ("TV", None, "fr", "other"),
+    ("TV", None, None, None),
+])
+def test_the_language_is_what_the_text_is_written_in(title, summary, declared, expected):
+    assert _listing(title=title, summary=summary, language=declared).language == expected
+
+
+def test_contact_and_opening_hours_are_kept_where_the_partner_gives_them():
+    listing = _listing(title="공유센터 공구 대여",
+                       content_html="<p>운영: 평일 09:00~18:00 (점심 12~13시)</p><p>문의 02-123-4567, share@mapo.example</p>")
+    assert listing.contact == {"phones": ["02-123-4567"], "emails": ["share@mapo.example"]}
+    assert listing.opening_hours and listing.opening_hours.startswith("평일 09:00~18:00")
+    bare = _listing(title="공구 대여", summary="1일 3,000원")
+    assert (bare.contact, bare.opening_hours) == (None, None)

@@ -111,10 +111,10 @@ def test_date_from_element_text_in_korean_form():
 
 
 def test_unreadable_dates_are_reported_once():
-    page = PAGE.replace("2026년 11월 21일", "어제")
+    page = PAGE.replace("2026년 11월 21일", "날짜 미정")
     result = _parse(_page(page), dict(CONFIG, date="time"))
     assert result.items[1].published is None
-    assert "html: 1 date(s) could not be read, e.g. '어제'" in result.warnings
+    assert "html: 1 date(s) could not be read, e.g. '날짜 미정'" in result.warnings
 
 
 def test_next_page_link_is_absolute_without_fragment():
@@ -236,7 +236,7 @@ def test_undeclared_utf8_page():
     ("20261120", datetime(2026, 11, 20, tzinfo=KST)),
     ("2026-11-20T05:00:00Z", datetime(2026, 11, 20, 14, 0, tzinfo=KST)),
     ("2026.13.01", None),
-    ("어제", None),
+    ("미정", None),
     ("", None),
 ])
 def test_parse_date(text, expected):

@@ -75,7 +75,7 @@ def test_reservation_booking_window_and_service_period():
     assert extra["ends_at"] == datetime(2026, 11, 30, 18, 0, tzinfo=KST)
     assert extra["starts_at"].utcoffset() == timedelta(hours=9)
     assert extra["service_starts_at"] == datetime(2026, 1, 1, tzinfo=KST)
-    assert extra["service_ends_at"] == datetime(2026, 12, 31, tzinfo=KST)
+    assert extra["service_ends_at"] == datetime(2026, 12, 31, 23, 59, 59, tzinfo=KST)  # a date alone ends with its day
     assert extra["status"] == "접수중"
     assert extra["target"] == "마포구민"
     assert extra["phone"] == "02-3153-0000"
@@ -356,7 +356,7 @@ def test_mapped_row_field_by_field():
     assert tent.images == ["https://cdn.share.example/101.jpg"]
     assert tent.published == datetime(2026, 11, 20, 10, tzinfo=KST)
     assert tent.extra == {"starts_at": datetime(2026, 12, 1, tzinfo=KST),
-                          "ends_at": datetime(2026, 12, 3, tzinfo=KST), "phone": "02-120"}
+                          "ends_at": datetime(2026, 12, 3, 23, 59, 59, tzinfo=KST), "phone": "02-120"}
 
 
 def test_mapped_row_missing_fields_stays_an_item_with_nones_and_a_template_link():
