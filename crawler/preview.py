@@ -18,7 +18,6 @@ following sitemaps, item pages and next pages once `max_items` items are read or
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import queue as queues
 from dataclasses import dataclass, field
 from typing import Any, Mapping
@@ -284,7 +283,9 @@ def preview_source(settings: Settings, url: str, kind: str = "auto", config: Map
     """
     preview_spec(settings, url, kind, config, platform, max_items)  # refuses an unknown kind here
     limit = _limit(settings, timeout)
-    context = multiprocessing.get_context("spawn")
+    from crawler.runner import crawl_process_context
+
+    context = crawl_process_context()
     queue = context.Queue()
     args = {"url": url, "kind": kind, "config": dict(config) if config is not None else None,
             "platform": platform, "max_items": max_items, "timeout": limit}

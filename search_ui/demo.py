@@ -32,12 +32,13 @@ def run_demo(settings: Settings, host: str | None = None, port: int | None = Non
                                    "run `make demo` from a checkout") from None
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    from crawler.runner import crawl_in_subprocess
+    from crawler.runner import crawl_in_subprocess, start_crawl_processes
     from indexer.catalog import Catalog, store
     from indexer.indexing import reindex_all
     from search_ui import create_app
 
     settings = demo_settings(settings)
+    start_crawl_processes()  # before any thread of ours: crawl processes fork from a clean server
     shutil.rmtree(settings.data_path, ignore_errors=True)
     catalog = Catalog.from_settings(settings)
     simulator = PartnerSimulator().start()
