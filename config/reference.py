@@ -22,6 +22,9 @@ class Category:
     ko: str
     en: str
     synonyms: tuple[str, ...]
+    label_only: tuple[str, ...] = ()     # a partner's label that means this key; too vague in free text
+    excludes: tuple[str, ...] = ()       # phrases holding a synonym that mean something else (공구리)
+    schema_types: tuple[str, ...] = ()   # schema.org types that mean this key
 
     def label(self, language: str) -> str:
         return self.ko if language.startswith("ko") else self.en
@@ -54,7 +57,17 @@ class Dong:
 def categories() -> dict[str, Category]:
     with open(CONFIG_DIR / "categories.toml", "rb") as fh:
         data = tomllib.load(fh)
-    return {key: Category(key, v["ko"], v["en"], tuple(v.get("synonyms", ()))) for key, v in data.items()}
+    return {key: Category(key, v["ko"], v["en"], tuple(v.get("synonyms", ())), tuple(v.get("label_only", ())),
+                          tuple(v.get("excludes", ())), tuple(v.get("schema_types", ())))
+            for key, v in data.items()}
+
+
+@lru_cache(maxsize=None)
+def place_names() -> dict:
+    """config/place_names.toml: other spellings of the gu, English dong names the dong table
+    lacks, and Korea's regions and cities outside Seoul (to tell Seoul's 중구 from Busan's)."""
+    with open(CONFIG_DIR / "place_names.toml", "rb") as fh:
+        return tomllib.load(fh)
 
 
 @lru_cache(maxsize=None)

@@ -50,7 +50,6 @@ Words in a text (rule 4, and the words of a label):
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Mapping, NamedTuple
@@ -107,13 +106,6 @@ def _text_norm(value: str) -> str:
     return " ".join(nfkc(value).casefold().replace("_", " ").split())
 
 
-@lru_cache(maxsize=None)
-def _raw_toml() -> dict:
-    """The taxonomy's fields beyond labels and synonyms (label_only, excludes, schema_types)."""
-    with open(reference.CONFIG_DIR / "categories.toml", "rb") as fh:
-        return tomllib.load(fh)
-
-
 def _trie(sequences: Iterable[Iterable[str]]) -> str:
     """One regex for many token sequences, sharing prefixes; the longest match is tried first.
 
@@ -161,24 +153,22 @@ def _pattern(words: Iterable[str]) -> re.Pattern:
 
 @lru_cache(maxsize=None)
 def _taxonomy() -> _Taxonomy:
-    raw = _raw_toml()
     labels: dict[str, str] = {}
     words: dict[str, str | None] = {}
     schema: dict[str, str] = {}
     spelled: dict[str, str] = {}   # normalized word -> one written form, for the pattern
     for key, category in reference.categories().items():
-        extra = raw.get(key, {})
-        for name in (key, category.ko, category.en, *category.synonyms, *extra.get("label_only", ())):
+        for name in (key, category.ko, category.en, *category.synonyms, *category.label_only):
             labels.setdefault(_norm(name), key)
         for name in category.synonyms:
             words.setdefault(_norm(name), key)
-        for type_name in extra.get("schema_types", ()):
+        for type_name in category.schema_types:
             schema.setdefault(type_name, key)
-    for key in reference.categories():
-        for name in raw.get(key, {}).get("excludes", ()):
+    for category in reference.categories().values():
+        for name in category.excludes:
             words.setdefault(_norm(name), None)
     for key, category in reference.categories().items():
-        for name in (*category.synonyms, *raw.get(key, {}).get("excludes", ())):
+        for name in (*category.synonyms, *category.excludes):
             # "자전거 도로" also finds 자전거도로: of two spellings the one with more spaces is kept.
             text = _text_norm(name)
             if text.count(" ") >= spelled.get(_norm(name), "").count(" "):

@@ -31,7 +31,6 @@ from __future__ import annotations
 import bisect
 import math
 import re
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -204,12 +203,6 @@ def _says_seoul(text: str) -> bool:
     return "서울" in text or "Seoul" in text or "SEOUL" in text or "seoul" in text
 
 
-@lru_cache(maxsize=None)
-def _place_names() -> dict:
-    with open(reference.CONFIG_DIR / "place_names.toml", "rb") as fh:
-        return tomllib.load(fh)
-
-
 class _Names(NamedTuple):
     gu_ko: dict[str, str]         # 마포구 -> 11440
     gu_en: dict[str, str]         # mapo -> 11440 (casefolded, without -gu), with other spellings
@@ -229,7 +222,7 @@ class _Names(NamedTuple):
 
 @lru_cache(maxsize=None)
 def _names() -> _Names:
-    config = _place_names()
+    config = reference.place_names()
     gu_ko, gu_en = {}, {}
     for code, d in reference.districts().items():
         gu_ko[d.name_ko] = code
@@ -388,7 +381,7 @@ def _dongs() -> _Dongs:
     - romanized: the dong's English name without its "(il)" readings, and its stem (Mangwon 1-dong,
       Mangwon1-dong, Mangwon-dong).
     """
-    english = _place_names()["dong_names_en"]
+    english = reference.place_names()["dong_names_en"]
     by_key: dict[str, dict[str, set[str]]] = {}
     exact: dict[str, dict[str, str]] = {}
     ga_stems: set[str] = set()

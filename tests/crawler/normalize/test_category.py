@@ -313,30 +313,29 @@ def test_the_taxonomy_has_exactly_the_keys():
 
 def test_no_word_means_two_keys():
     seen: dict[str, str] = {}
-    raw = category._raw_toml()
-    for key, entry in raw.items():
-        for word in (*entry["synonyms"], *entry.get("label_only", ()), *entry.get("excludes", ())):
+    for key, entry in reference.categories().items():
+        for word in (*entry.synonyms, *entry.label_only, *entry.excludes):
             norm = category._norm(word)
             assert seen.setdefault(norm, key) == key, f"{word!r} is in {seen[norm]} and {key}"
-        for type_name in entry.get("schema_types", ()):
+        for type_name in entry.schema_types:
             assert seen.setdefault(type_name, key) == key, f"{type_name} is in {seen[type_name]} and {key}"
             assert type_name not in category.VAGUE_SCHEMA_TYPES
 
 
 @pytest.mark.parametrize("key", KEYS)
 def test_every_synonym_finds_its_key_as_a_label_and_in_a_text(key):
-    raw = category._raw_toml()[key]
-    for word in raw["synonyms"]:
+    entry = reference.categories()[key]
+    for word in entry.synonyms:
         assert categorize([word], None, None) == key, word
         assert categorize([], word, None) == key, word
-    for word in raw.get("label_only", ()):
+    for word in entry.label_only:
         assert categorize([word], None, None) == key, word
         # A label-only word never decides a text itself (지식·재능 may still be talent by 재능).
         assert category._norm(word) not in category._taxonomy().words, word
         assert categorize_explained([], word, None).rule != f"title: {category._text_norm(word)}", word
-    for word in raw.get("excludes", ()):
+    for word in entry.excludes:
         assert categorize([], word, None) is None, word
-    for type_name in raw.get("schema_types", ()):
+    for type_name in entry.schema_types:
         assert categorize([type_name], None, None) == key, type_name
 
 
