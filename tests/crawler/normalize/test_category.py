@@ -7,7 +7,6 @@ See crawler/normalize/category.py for the word rules (whole Latin words, Korean 
 words standing alone, longest first, exclusions, the head of a title deciding).
 """
 
-import timeit
 
 import pytest
 
@@ -338,19 +337,3 @@ def test_every_synonym_finds_its_key_as_a_label_and_in_a_text(key):
     for type_name in entry.schema_types:
         assert categorize([type_name], None, None) == key, type_name
 
-
-def test_speed():
-    """categorize runs for every item of every crawl; print what it costs."""
-    titles = [f"전동드릴 대여 (충전식 {i}V)" for i in range(2000)]
-    summaries = [("망원1동 공유센터에서 빌려 드립니다. 배터리 2개와 충전기가 포함되어 있고 반납은 7일 이내에 "
-                  f"해 주세요. 상태 좋음 {i}. ") * 4 for i in range(2000)]
-    figures = {}
-    it = iter(range(2000))
-    figures["label hit"] = timeit.timeit(lambda: categorize(["공구"], "전동드릴", None), number=2000)
-    figures["new title"] = timeit.timeit(lambda: categorize(["Product"], titles[next(it)], None), number=2000)
-    it = iter(range(2000))
-    figures["new 400-char summary"] = timeit.timeit(
-        lambda: categorize([], "A룸", summaries[next(it)]), number=2000)
-    for name, seconds in figures.items():
-        print(f"categorize, {name}: {seconds / 2000 * 1e6:.1f} µs per item")
-    assert figures["new 400-char summary"] < 4.0                     # about 0.2 s; generous for busy machines

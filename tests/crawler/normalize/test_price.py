@@ -2,7 +2,6 @@
 
 import json
 import math
-import time
 from pathlib import Path
 
 import pytest
@@ -122,14 +121,18 @@ def test_offer_prices_of_every_numeric_type():
     assert price_from_offer(3000, None, "").unit is None
 
 
-@pytest.mark.parametrize("text", [
+HOSTILE_PRICE_TEXTS = [
     "1" * 20000, "1 " * 10000, "1,000 " * 3000, "1만 " * 5000, "원" * 20000, "무료 " * 5000, "free " * 5000,
     "보증금 " * 4000, "구민 " * 5000, "1일 " * 5000, "~1 " * 5000, "₩" * 20000, "$1-" * 5000, "(" * 20000,
     "1일 3,000원 " * 2000, "구민 무료, 1시간 5,000원 (보증금 1만원) " * 500,
-])
-def test_long_texts_are_read_in_linear_time(text):
-    # A quadratic regex takes seconds on these 20,000 characters; a linear scan takes milliseconds.
-    started = time.perf_counter()
-    parse_price(text)
-    parse_price(text, field=True)
-    assert time.perf_counter() - started < 1.0
+]
+
+
+# A hang guard, not a speed figure (bench/normalize_speed.py prints those): a scan linear in the text reads
+# these 200,000 characters in about a second, a backtracking regex would need hours.
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("text", [text * 10 for text in HOSTILE_PRICE_TEXTS], ids=[t[:8] for t in HOSTILE_PRICE_TEXTS])
+def test_long_texts_do_not_hang_the_price_parser(text):
+    for field in (False, True):
+        price = parse_price(text, field=field)
+        assert price is None or isinstance(price, Price)

