@@ -17,7 +17,6 @@ from crawler.normalize.listing import normalize_item
 from crawler.spiders.source import GONE_STATUSES, DocumentResult
 from indexer.catalog import Catalog, store
 from indexer.catalog.models import utcnow
-from indexer.listing import search_document
 from indexer.search import SearchError, open_search
 
 log = logging.getLogger(__name__)
@@ -214,11 +213,12 @@ class CatalogPipeline:
                              resolved_kind=verdict.resolved_kind, resolved_url=verdict.resolved_url)
             if verdict.resolved_config and not source.config:
                 source.config = verdict.resolved_config
+            documents = store.changed_documents(session, applied) if applied and applied.changed else []
         if applied is None:
             return
         try:
-            if applied.changed:
-                self.search.index(search_document(listing) for listing in applied.changed)
+            if documents:
+                self.search.index(documents)
             if applied.gone:
                 self.search.delete(applied.gone)
         except SearchError as exc:

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from config import Settings
 from crawler.spiders.source import DocumentState, SourceSpec, SourceSpider
 from indexer.catalog import Catalog, store
+from indexer.search import SearchError
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,24 @@ def _last_run_ids(catalog: Catalog, specs: list[SourceSpec]) -> dict[int, int]:
         return {s.id: (getattr(store.last_run(session, s.id), "id", 0) or 0) for s in specs}
 
 
-def crawl_here(settings: Settings, source_ids: list[int] | None = None) -> list[CrawlSummary]:
+def regroup_after(settings: Settings, results: list[CrawlSummary]) -> None:
+    """After crawls that changed listings, regroup the same things listed on several platforms:
+    once per batch of crawls, not per source, as it reads every active listing's title and place."""
+    if not any(r.counts.get(k) for r in results for k in ("new", "updated", "gone")):
+        return
+    from indexer.indexing import refresh_clusters
+
+    catalog = Catalog.from_settings(settings, upgrade=False)
+    try:
+        refresh_clusters(catalog, settings)
+    except SearchError as exc:
+        log.error("%s; the catalog has the clusters, run `sharehub reindex`", exc)
+    finally:
+        catalog.dispose()
+
+
+def crawl_here(settings: Settings, source_ids: list[int] | None = None, *,
+               regroup: bool = True) -> list[CrawlSummary]:
     """Crawl now, in this process; None = every source that is not paused."""
     from scrapy.crawler import CrawlerProcess
 
@@ -135,7 +153,10 @@ def crawl_here(settings: Settings, source_ids: list[int] | None = None) -> list[
             for _ in range(min(len(specs), max(1, settings.concurrent_crawls))):
                 start_next()
             process.start()
-        return summaries(catalog, specs, before)
+        results = summaries(catalog, specs, before)
+        if regroup:
+            regroup_after(settings, results)
+        return results
     finally:
         if output is not None:
             output.close()
@@ -232,7 +253,9 @@ def crawl_in_subprocess(settings: Settings, source_ids: list[int] | None = None,
         for source_id, url in groups[number]:
             results.setdefault(source_id, CrawlSummary(source_id, url, "failed", {}, message, None))
     order = source_ids if source_ids is not None else sorted(results)
-    return [results[i] for i in order if i in results]
+    ordered = [results[i] for i in order if i in results]
+    regroup_after(settings, ordered)
+    return ordered
 
 
 def _child_of_group(values: dict, number: int, source_ids: list[int], queue) -> None:
@@ -245,7 +268,7 @@ def _child_of_group(values: dict, number: int, source_ids: list[int], queue) -> 
     handler.setLevel(str(values.get("log_level", "INFO")).upper())
     logging.basicConfig(level=handler.level, handlers=[handler])
     try:
-        queue.put((number, "ok", crawl_here(Settings(values), source_ids)))
+        queue.put((number, "ok", crawl_here(Settings(values), source_ids, regroup=False)))
     except BaseException as exc:  # reported to the parent, which decides
         log.exception("crawler: the crawl process failed")
         queue.put((number, "error", f"{type(exc).__name__}: {exc}"))

@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import Any, Iterable
 
 PRICE_UNITS = ("once", "minute", "hour", "day", "night", "week", "month")
 SEVERITIES = ("error", "warning")
@@ -101,9 +101,12 @@ def iso(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def search_document(listing: Listing) -> dict[str, Any]:
+def search_document(listing: Listing, cluster_id: str | None = None,
+                    also_on: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
     """The API hit shape (GET /api/v1/listings, `sharehub search --json`) of one listing.
 
+    `cluster` is the id search collapses on: the listing's own, or its cluster's when the same thing
+    is listed on other platforms; `also_on` lists those ({id, platform, url, title}).
     Later issues add fields; never rename or remove these.
     """
     return {
@@ -130,4 +133,6 @@ def search_document(listing: Listing) -> dict[str, Any]:
         "language": listing.language,
         "contact": listing.contact,
         "opening_hours": listing.opening_hours,
+        "cluster": cluster_id or listing.id,
+        "also_on": [dict(other) for other in also_on],
     }

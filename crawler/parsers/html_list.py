@@ -22,7 +22,7 @@ Dates are read as Korean sites write them and taken as Seoul time when they carr
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, Mapping
 from urllib.parse import urldefrag
 

@@ -166,6 +166,8 @@ class ListingRow(Base):
     # Successful crawls in a row that did not contain the item; at the setting's limit it is gone.
     missed_crawls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     gone_reason: Mapped[str | None] = mapped_column(String(40))  # missing, dead_link
+    # The same thing on other platforms (indexer.duplicates): the smallest member id; None alone.
+    cluster_id: Mapped[str | None] = mapped_column(String(64), index=True)
     content_hash: Mapped[str] = mapped_column(String(64))
 
 

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Iterator
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from indexer.catalog.models import (CrawlRun, ItemDiagnostic, ListingRow, Platform, Source, SourceDocument,
                                     utcnow)
+from indexer import duplicates
 from indexer.listing import Diagnostic, Listing, Price, search_document
 
 SOURCE_KINDS = ("auto", "feed", "sitemap", "html", "json_api")
@@ -107,6 +108,7 @@ class AppliedCrawl:
     counts: dict[str, int]
     changed: list[Listing]   # new or updated: to (re)index
     gone: list[str] = field(default_factory=list)  # listing ids that left: to remove from the index
+    clusters: dict[str, str] = field(default_factory=dict)  # changed listing id -> its cluster, if any
 
 
 def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], *,
@@ -129,7 +131,7 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], 
     tentative = {r.listing.id for r in reports if r.listing is not None and r.tentative}
     existing = {row.id: row for row in session.execute(
         select(ListingRow.id, ListingRow.url, ListingRow.status, ListingRow.missed_crawls,
-               ListingRow.content_hash).where(ListingRow.source_id == run.source_id))}
+               ListingRow.content_hash, ListingRow.cluster_id).where(ListingRow.source_id == run.source_id))}
     counts = {"seen": len(reports), "new": 0, "updated": 0, "unchanged": 0,
               "invalid": sum(1 for r in reports if r.listing is None), "gone": 0}
     inserts: list[dict] = []
@@ -199,7 +201,9 @@ def apply_items(session: Session, run: CrawlRun, reports: Iterable[ItemReport], 
     for key, value in counts.items():
         setattr(run, key, value)
     changed = [l for l in changed if l.id not in gone]
-    return AppliedCrawl(counts=counts, changed=changed, gone=gone)
+    clusters = {l.id: existing[l.id].cluster_id for l in changed
+                if l.id in existing and existing[l.id].cluster_id}
+    return AppliedCrawl(counts=counts, changed=changed, gone=gone, clusters=clusters)
 
 
 def repeat_misses(session: Session, run: CrawlRun, *, gone_after: int = 3) -> AppliedCrawl:
@@ -298,9 +302,91 @@ def listing_from_row(row: ListingRow, platform: str) -> Listing:
 
 def active_documents(session: Session, batch: int = 1000) -> Iterator[dict]:
     """Search documents of every active listing, for a full reindex."""
+    members = cluster_members(session)
     query = (select(ListingRow, Platform.name).join(Source, Source.id == ListingRow.source_id)
              .join(Platform, Platform.id == Source.platform_id)
              .where(ListingRow.status == "active").order_by(ListingRow.id)
              .execution_options(yield_per=batch))
     for row, platform in session.execute(query):
-        yield search_document(listing_from_row(row, platform))
+        yield _document(listing_from_row(row, platform), row.cluster_id, members)
+
+
+def _document(listing: Listing, cluster_id: str | None, members: dict[str, list[dict]]) -> dict:
+    others = [m for m in members.get(cluster_id, ()) if m["id"] != listing.id] if cluster_id else []
+    return search_document(listing, cluster_id if others else None, others)
+
+
+def cluster_members(session: Session, cluster_ids: Iterable[str] | None = None) -> dict[str, list[dict]]:
+    """Cluster id -> its active members ({id, platform, url, title}, by platform name); every cluster
+    when `cluster_ids` is None."""
+    query = (select(ListingRow.cluster_id, ListingRow.id, Platform.name, ListingRow.url, ListingRow.title)
+             .join(Source, Source.id == ListingRow.source_id).join(Platform, Platform.id == Source.platform_id)
+             .where(ListingRow.status == "active", ListingRow.cluster_id.is_not(None)))
+    out: dict[str, list[dict]] = {}
+    chunks = [None] if cluster_ids is None else _chunks(sorted(set(cluster_ids)))
+    for chunk in chunks:
+        q = query if chunk is None else query.where(ListingRow.cluster_id.in_(chunk))
+        for cluster_id, listing_id, platform, url, title in session.execute(q):
+            out.setdefault(cluster_id, []).append({"id": listing_id, "platform": platform, "url": url,
+                                                   "title": title})
+    for found in out.values():
+        found.sort(key=lambda m: (m["platform"], m["id"]))
+    return out
+
+
+def _chunks(values: list, size: int = 500) -> list[list]:
+    return [values[start:start + size] for start in range(0, len(values), size)]
+
+
+def changed_documents(session: Session, applied: AppliedCrawl) -> list[dict]:
+    """Search documents of a crawl's new and updated listings, with their clusters."""
+    members = cluster_members(session, set(applied.clusters.values())) if applied.clusters else {}
+    return [_document(listing, applied.clusters.get(listing.id), members) for listing in applied.changed]
+
+
+def documents(session: Session, listing_ids: Iterable[str]) -> list[dict]:
+    """Search documents of the given listings that are active (unknown or inactive ids are left out)."""
+    rows = []
+    for chunk in _chunks(sorted(set(listing_ids))):
+        rows.extend(session.execute(
+            select(ListingRow, Platform.name).join(Source, Source.id == ListingRow.source_id)
+            .join(Platform, Platform.id == Source.platform_id)
+            .where(ListingRow.id.in_(chunk), ListingRow.status == "active")))
+    members = cluster_members(session, {row.cluster_id for row, _ in rows if row.cluster_id})
+    return [_document(listing_from_row(row, platform), row.cluster_id, members) for row, platform in rows]
+
+
+def recluster(session: Session) -> set[str]:
+    """Group every active listing with the same thing on other platforms (indexer.duplicates).
+
+    Writes each listing's cluster_id and returns the ids of active listings whose search document
+    changed: members of every cluster that gained, lost or changed a member.
+    """
+    rows = list(session.execute(
+        select(ListingRow.id, ListingRow.status, ListingRow.cluster_id, ListingRow.url, ListingRow.title,
+               ListingRow.category, ListingRow.district, ListingRow.dong, ListingRow.lat, ListingRow.lon,
+               ListingRow.starts_at, Platform.name)
+        .join(Source, Source.id == ListingRow.source_id).join(Platform, Platform.id == Source.platform_id)
+        .where(or_(ListingRow.status == "active", ListingRow.cluster_id.is_not(None)))))
+    active = [r for r in rows if r.status == "active"]
+    found = duplicates.find_clusters(
+        duplicates.Candidate(id=r.id, platform=r.name, title=r.title, url=r.url, category=r.category,
+                             district=r.district, dong=r.dong, lat=r.lat, lon=r.lon, starts_at=r.starts_at)
+        for r in active)
+    before: dict[str, set[str]] = {}
+    after: dict[str, set[str]] = {}
+    for r in rows:
+        if r.cluster_id:
+            before.setdefault(r.cluster_id, set()).add(r.id)
+    for listing_id, cluster_id in found.items():
+        after.setdefault(cluster_id, set()).add(listing_id)
+    affected: set[str] = set()
+    for cluster_id in before.keys() | after.keys():
+        old, new = before.get(cluster_id, set()), after.get(cluster_id, set())
+        if old != new:
+            affected |= old | new
+    changes = [{"id": r.id, "cluster_id": found.get(r.id)} for r in rows if found.get(r.id) != r.cluster_id]
+    if changes:
+        session.execute(update(ListingRow), changes)
+    active_ids = {r.id for r in active}
+    return affected & active_ids

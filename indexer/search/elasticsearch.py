@@ -31,7 +31,7 @@ from indexer.search.query import SearchQuery, SearchResult
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 TITLE_BOOST = 3.0
 BODY_BOOST = 1.0
 # Facet buckets: large enough to hold every value (Seoul has 25 districts).
@@ -39,6 +39,8 @@ FACET_SIZES = {"category": 100, "district": 50, "platform": 100}
 # Deepest page served (from + size); deeper pages answer with the total and facets but no hits.
 MAX_RESULT_WINDOW = 100_000
 BULK_CHUNK = 500
+# Counts of clusters are exact below this many (Elasticsearch's highest), approximate above.
+CLUSTER_PRECISION = 40_000
 # Index names: lowercase, no spaces or \ / * ? " < > | , # :, not starting with - _ +.
 _ALIAS = re.compile(r"[a-z0-9][a-z0-9._-]{0,200}")
 
@@ -54,6 +56,8 @@ MAPPINGS: dict[str, Any] = {
         "district": {"type": "keyword"},
         "dong": {"type": "keyword"},
         "platform": {"type": "keyword"},
+        # The listing's own id, or its cluster's (the same thing on several platforms): one hit each.
+        "cluster": {"type": "keyword"},
         "is_free": {"type": "boolean"},
         "price_amount": {"type": "long", "ignore_malformed": True},
         "published_at": _DATE,
@@ -213,6 +217,7 @@ class ElasticsearchBackend:
             "district": doc.get("district"),
             "dong": doc.get("dong"),
             "platform": doc.get("platform"),
+            "cluster": doc.get("cluster") or doc["id"],
             "is_free": None if is_free is None else bool(is_free),
             "price_amount": price.get("amount"),
             "published_at": doc.get("published_at"),
@@ -290,16 +295,15 @@ class ElasticsearchBackend:
         body = self.search_body(query)
         with self._errors("search"):
             resp = self._client.search(index=self.alias, **body)
-        total = int(resp["hits"]["total"]["value"])
         hits = [hit["_source"]["doc"] for hit in resp["hits"]["hits"]]
         aggs = resp.get("aggregations") or {}
+        total = _clusters(aggs) if int(resp["hits"]["total"]["value"]) else 0
         facets: dict[str, dict[str, int]] = {}
         for name in FACET_SIZES:
             buckets = (aggs.get(name) or {}).get("buckets") or []
-            facets[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-        free = int((aggs.get("free") or {}).get("doc_count", 0))
+            facets[name] = {str(b["key"]): _clusters(b) for b in buckets}
         # A listing whose price does not say whether it is free counts as not free.
-        facets["free"] = {k: v for k, v in (("true", free), ("false", total - free)) if v}
+        facets["free"] = {k: n for k in ("true", "false") if (n := _clusters(aggs.get(k) or {}))}
         return SearchResult(total=total, hits=hits, facets=facets)
 
     @staticmethod
@@ -320,18 +324,29 @@ class ElasticsearchBackend:
         offset, size = query.offset, query.per_page
         if offset + size > MAX_RESULT_WINDOW:
             offset, size = 0, 0
+        # One hit per cluster, and totals and facets that count clusters, as the embedded engine does.
+        clusters = {"clusters": {"cardinality": {"field": "cluster", "precision_threshold": CLUSTER_PRECISION}}}
         return {
             "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
             "sort": sort,
+            "collapse": {"field": "cluster"},
             "from_": offset,
             "size": size,
             "track_total_hits": True,
             "source_includes": ["doc"],
             "aggregations": {
-                **{name: {"terms": {"field": name, "size": n}} for name, n in FACET_SIZES.items()},
-                "free": {"filter": {"term": {"is_free": True}}},
+                **clusters,
+                **{name: {"terms": {"field": name, "size": n, "order": [{"clusters": "desc"}, {"_key": "asc"}]},
+                          "aggregations": clusters} for name, n in FACET_SIZES.items()},
+                "true": {"filter": {"term": {"is_free": True}}, "aggregations": clusters},
+                "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}},
+                          "aggregations": clusters},
             },
         }
+
+
+def _clusters(aggs: dict[str, Any]) -> int:
+    return int((aggs.get("clusters") or {}).get("value", 0))
 
 
 def _group_query(group: list[str]) -> dict[str, Any]:

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS search_docs (
     is_free INTEGER,
     price_amount INTEGER,
     published_at TEXT,
+    cluster TEXT,
     title_terms TEXT NOT NULL,
     body_terms TEXT NOT NULL,
     doc TEXT NOT NULL
@@ -79,7 +80,13 @@ class SqliteFtsBackend:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = WriteLock(self.path)
-        self._raw().executescript(_SCHEMA)
+        conn = self._raw()
+        conn.executescript(_SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(search_docs)")}
+        if "cluster" not in columns:  # an index written before clusters: its documents stand alone
+            conn.execute("ALTER TABLE search_docs ADD COLUMN cluster TEXT")
+        conn.execute("CREATE INDEX IF NOT EXISTS search_docs_cluster ON search_docs(cluster)"
+                     " WHERE cluster IS NOT NULL")
 
     def _connect(self, write: bool = True) -> "_Transaction":
         return _Transaction(self._raw(), immediate=write, lock=self._write_lock if write else None)
@@ -105,12 +112,12 @@ class SqliteFtsBackend:
         with self._connect() as conn:
             conn.executemany(
                 "INSERT INTO search_docs (id, source_id, category, district, dong, platform, is_free,"
-                " price_amount, published_at, title_terms, body_terms, doc)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+                " price_amount, published_at, cluster, title_terms, body_terms, doc)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(id) DO UPDATE SET source_id=excluded.source_id,"
                 " category=excluded.category, district=excluded.district, dong=excluded.dong,"
                 " platform=excluded.platform, is_free=excluded.is_free,"
-                " price_amount=excluded.price_amount, published_at=excluded.published_at,"
+                " price_amount=excluded.price_amount, published_at=excluded.published_at, cluster=excluded.cluster,"
                 " title_terms=excluded.title_terms, body_terms=excluded.body_terms, doc=excluded.doc",
                 rows)
         return len(rows)
@@ -121,7 +128,7 @@ class SqliteFtsBackend:
         is_free = price.get("is_free")
         return (doc["id"], doc.get("source_id"), doc.get("category"), doc.get("district"),
                 doc.get("dong"), doc.get("platform"), None if is_free is None else int(bool(is_free)),
-                price.get("amount"), _sortable_time(doc.get("published_at")),
+                price.get("amount"), _sortable_time(doc.get("published_at")), _cluster(doc),
                 *analysis.document_terms(doc), json.dumps(doc, ensure_ascii=False))
 
     def delete(self, ids: Iterable[str]) -> None:
@@ -152,24 +159,37 @@ class SqliteFtsBackend:
 
     # -- reading -------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
+        """One hit per cluster (the same thing on several platforms): its best-ranked matching
+        member; totals and facet counts count clusters, not documents."""
         match = fts_match_expression(query.text)
         where, params = self._filters(query)
         if match is not None:
             base = "FROM search_fts JOIN search_docs d ON d.rowid = search_fts.rowid"
             where.insert(0, "search_fts MATCH ?")
             params.insert(0, match)
-            order = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}), d.published_at DESC, d.id"
+            score = f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT})"
+            order = "score, published_at DESC, id"
         else:
             base = "FROM search_docs d"
-            order = "d.published_at IS NULL, d.published_at DESC, d.id"
+            score = "0"
+            order = "published_at IS NULL, published_at DESC, id"
         where_sql = (" WHERE " + " AND ".join(where)) if where else ""
         with self._connect(write=False) as conn:
             try:
-                total = conn.execute(f"SELECT count(*) {base}{where_sql}", params).fetchone()[0]
-                rows = conn.execute(
-                    f"SELECT d.doc {base}{where_sql} ORDER BY {order} LIMIT ? OFFSET ?",
-                    [*params, query.per_page, query.offset]).fetchall()
-                facets = self._facets(conn, base, where_sql, params)
+                clustered = conn.execute("SELECT 1 FROM search_docs WHERE cluster IS NOT NULL LIMIT 1").fetchone()
+                unit = "count(DISTINCT coalesce(d.cluster, d.id))" if clustered else "count(*)"
+                matches = (f"SELECT d.doc, d.published_at, d.id, coalesce(d.cluster, d.id) AS grp,"
+                           f" {score} AS score {base}{where_sql}")
+                if clustered:
+                    ranked = (f"SELECT doc, published_at, id, score, ROW_NUMBER() OVER"
+                              f" (PARTITION BY grp ORDER BY {order}) AS rank_in_cluster FROM ({matches})")
+                    page_sql = f"SELECT doc FROM ({ranked}) WHERE rank_in_cluster = 1"
+                else:
+                    page_sql = f"SELECT doc FROM ({matches})"
+                total = conn.execute(f"SELECT {unit} {base}{where_sql}", params).fetchone()[0]
+                rows = conn.execute(f"{page_sql} ORDER BY {order} LIMIT ? OFFSET ?",
+                                    [*params, query.per_page, query.offset]).fetchall()
+                facets = self._facets(conn, base, where_sql, params, unit)
             except sqlite3.OperationalError as exc:
                 raise SearchError(f"sqlite: search failed: {exc}") from exc
         return SearchResult(total=total, hits=[json.loads(r[0]) for r in rows], facets=facets)
@@ -190,22 +210,27 @@ class SqliteFtsBackend:
         return where, params
 
     @staticmethod
-    def _facets(conn, base: str, where_sql: str, params: list[Any]) -> dict[str, dict[str, int]]:
+    def _facets(conn, base: str, where_sql: str, params: list[Any], unit: str) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {}
         for column in ("category", "district", "platform"):
             rows = conn.execute(
-                f"SELECT d.{column}, count(*) {base}{where_sql}"
+                f"SELECT d.{column}, {unit} AS n {base}{where_sql}"
                 f"{' AND' if where_sql else ' WHERE'} d.{column} IS NOT NULL"
-                f" GROUP BY d.{column} ORDER BY count(*) DESC, d.{column}", params).fetchall()
+                f" GROUP BY d.{column} ORDER BY n DESC, d.{column}", params).fetchall()
             facets[column] = {value: n for value, n in rows}
         rows = conn.execute(
-            f"SELECT coalesce(d.is_free, 0), count(*) {base}{where_sql} GROUP BY coalesce(d.is_free, 0)",
+            f"SELECT coalesce(d.is_free, 0), {unit} {base}{where_sql} GROUP BY coalesce(d.is_free, 0)",
             params).fetchall()
         free = {"true": 0, "false": 0}
         for value, n in rows:
             free["true" if value else "false"] += n
         facets["free"] = {k: v for k, v in free.items() if v}
         return facets
+
+
+def _cluster(doc: dict[str, Any]) -> str | None:
+    """The cluster column: set only for a listing that has company on other platforms."""
+    return doc.get("cluster") if doc.get("also_on") else None
 
 
 def _sortable_time(value: str | None) -> str | None:

@@ -180,3 +180,70 @@ def test_delete_and_delete_source(loaded):
     loaded.clear()
     assert loaded.count() == 0
     assert loaded.search(SearchQuery(text="공구")).total == 0
+
+
+# --- clusters: the same thing on several platforms is one hit --------------------------------------------------
+
+def clustered(*members):
+    """Search documents of listings that are one thing on several platforms (as the catalog writes them)."""
+    listings = [Listing(source_id=source_id, item_key=key, url=f"https://{platform.lower()}.example/{key}",
+                        title=title, platform=platform, category=category, district="11440",
+                        price=Price(is_free=free), published_at=T0 + timedelta(days=days))
+                for key, title, platform, source_id, category, free, days in members]
+    cluster_id = min(listing.id for listing in listings)
+    return [search_document(listing, cluster_id,
+                            [{"id": other.id, "platform": other.platform, "url": other.url, "title": other.title}
+                             for other in listings if other is not listing])
+            for listing in listings]
+
+
+CLUSTER = clustered(("hall-a", "망원 마을회관 대관", "Spaces", 3, "space", True, 20),
+                    ("hall-b", "망원마을회관 대관 안내", "Halls", 4, "space", False, 21),
+                    ("hall-c", "Mangwon village hall", "Rooms", 5, None, True, 19))
+
+
+@pytest.fixture
+def with_cluster(loaded):
+    loaded.index(CLUSTER)
+    return loaded
+
+
+def test_a_cluster_is_one_hit_and_counts_once(with_cluster):
+    result = with_cluster.search(SearchQuery())
+    assert result.total == len(DOCS) + 1
+    hall_hits = [h for h in result.hits if h["cluster"] == CLUSTER[0]["cluster"]]
+    assert [h["url"].rsplit("/", 1)[1] for h in hall_hits] == ["hall-b"]  # the newest member, as sorted
+    assert {o["platform"] for o in hall_hits[0]["also_on"]} == {"Spaces", "Rooms"}
+    assert keys(result)[0] == "hall-b"
+
+
+def test_a_text_query_shows_the_best_matching_member(with_cluster):
+    result = with_cluster.search(SearchQuery(text="village hall"))
+    assert (result.total, keys(result)) == (1, ["hall-c"])
+    result = with_cluster.search(SearchQuery(text="마을회관"))
+    assert result.total == 1 and len(result.hits) == 1
+
+
+def test_facets_count_clusters_and_filters_pick_their_member(with_cluster):
+    result = with_cluster.search(SearchQuery(categories=("space",)))
+    assert result.total == 1 and result.facets["category"] == {"space": 1}
+    # Each platform that lists the hall counts it once; the filter shows that platform's member.
+    assert {p: result.facets["platform"][p] for p in ("Spaces", "Halls")} == {"Spaces": 1, "Halls": 1}
+    assert result.facets["free"] == {"true": 1, "false": 1}  # free on one platform, paid on another
+    assert keys(with_cluster.search(SearchQuery(platforms=("Halls",)))) == ["hall-b"]
+    assert with_cluster.search(SearchQuery()).facets["district"]["11440"] == 3 + 1
+    assert with_cluster.search(SearchQuery(free=True)).facets["free"] == {"true": 3 + 1}
+
+
+def test_pages_hold_clusters_not_documents(with_cluster):
+    seen = []
+    for page in (1, 2, 3):
+        seen += keys(with_cluster.search(SearchQuery(page=page, per_page=4)))
+    assert len(seen) == len(DOCS) + 1 and len(set(seen)) == len(seen)
+
+
+def test_a_listing_that_leaves_its_cluster_stands_alone(with_cluster):
+    alone = [{**d, "cluster": d["id"], "also_on": []} for d in CLUSTER]
+    with_cluster.index(alone)
+    result = with_cluster.search(SearchQuery(categories=("space",)))
+    assert result.total == 2 and sorted(keys(result)) == ["hall-a", "hall-b"]
