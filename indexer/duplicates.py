@@ -3,10 +3,13 @@
 Two listings are the same thing when they come from different platforms and either link the same
 page, or agree on every fact both state — category, start time, numbers in the title (18V, 4인용,
 #12) — are at the same place (within SAME_PLACE_METRES by coordinates, else the same district and
-dong) and have similar titles (Dice coefficient of their title terms: words, and the syllable bigrams
-of Korean words, generic words such as 대여/rental left out). Precision comes first: a wrong merge
-hides a listing from search, a missed one only shows it twice. So a fact one listing lacks never
-counts for a match, and a cluster holds at most one listing per platform.
+dong) and their titles name the same thing (`titles_match`): each title's main words (outside
+brackets, generic words such as 대여/rental left out) are all stated by the other, spacing aside
+(고압세척기 = 고압 세척기), and at most one of them adds details in brackets the other does not
+state ("고압세척기" and "고압 세척기 (호스 10m)" match; "한복 (여성용)" and "한복 (남성용)" do not).
+Precision comes first: a wrong merge hides a listing from search, a missed one only shows it twice.
+So a fact one listing lacks never counts for a match, a near synonym (시니어/어르신) is not
+guessed, and a cluster holds at most one listing per platform.
 
 Clusters are found within blocks (a district, else a coordinate cell), and inside a block only pairs
 that share a rare title term are compared, so the work grows with the listings, not their square.
@@ -26,24 +29,20 @@ from typing import Iterable
 from indexer.search.analysis import hangul_bigrams, normalize, words
 
 SAME_PLACE_METRES = 250.0
-# Title similarity needed when coordinates put both at one spot, and when only the district and
-# dong (or the district alone) say so.
-TITLE_SIMILARITY_NEAR = 0.5
-TITLE_SIMILARITY_DONG = 0.7
-TITLE_SIMILARITY_DISTRICT = 0.85
 SAME_START_SECONDS = 30 * 60
 # A title term found in more listings of a block than this says nothing about which are the same.
 MAX_TERM_LISTINGS = 60
 
 # Words that say how a thing is offered, not what it is.
 GENERIC_WORDS = frozenset("""
-대여 대관 나눔 공유 무료 유료 빌려 빌려드립니다 빌려드려요 드립니다 드려요 합니다 가능 판매 렌트 렌탈 예약 신청 이용
-모집 안내 서비스 및 와 과 의 에서 용 새상품 중고 급처 팝니다 삽니다
+대여 대관 대출 나눔 공유 무료 유료 빌려 빌려드립니다 빌려드려요 드립니다 드려요 합니다 가능 판매 렌트 렌탈 예약 신청
+이용 모집 안내 서비스 및 와 과 의 에서 용 새상품 중고 급처 팝니다 삽니다 나눔카 카셰어링 카쉐어링
 rent rental rentals renting hire loan lend lending borrow share sharing shared free for the a an of and to in at
 on with available book booking reservation per day hour week month
 """.split())
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_BRACKETED = re.compile(r"[(\[{（【〔<「『][^)\]}）】〕>」』]*[)\]}）】〕>」』]")
 
 
 @dataclass(frozen=True)
@@ -82,6 +81,50 @@ def title_numbers(title: str) -> frozenset[str]:
     return frozenset(n.replace(",", "") for n in _NUMBER.findall(normalize(title)))
 
 
+def _main_word(word: str) -> str:
+    # 여행용, 가정용, 행사용: "for travel", "for the home"; 여행, 가정, 행사 say the same.
+    if not word.isascii() and len(word) >= 3 and word.endswith("용"):
+        return word[:-1]
+    return word
+
+
+def title_words(title: str) -> tuple[list[str], list[str]]:
+    """(main words, bracketed detail words) of a title, generic words and bare numbers left out."""
+    text = normalize(title)
+    detail = " ".join(_BRACKETED.findall(text))
+    main = _BRACKETED.sub(" ", text)
+
+    def significant(part: str) -> list[str]:
+        return [_main_word(w) for w in words(part) if w not in GENERIC_WORDS and not _NUMBER.fullmatch(w)]
+    return significant(main), significant(detail)
+
+
+class _Title:
+    __slots__ = ("main", "detail", "words", "compact")
+
+    def __init__(self, title: str):
+        self.main, self.detail = title_words(title)
+        every = words(normalize(title))
+        self.words = set(every) | set(self.main) | set(self.detail)
+        self.compact = "".join(every)
+
+    def states(self, word: str) -> bool:
+        # A Korean word may be written with or without spaces inside it; a Latin word is a word.
+        return word in self.words if word.isascii() else word in self.compact
+
+
+def titles_match(a: str, b: str) -> bool:
+    """Whether two titles name the same thing (see the module's doc)."""
+    ta, tb = _Title(a), _Title(b)
+    if not ta.main or not tb.main:
+        return False
+    if not all(map(tb.states, ta.main)) or not all(map(ta.states, tb.main)):
+        return False
+    extra_a = [w for w in ta.detail if not tb.states(w)]
+    extra_b = [w for w in tb.detail if not ta.states(w)]
+    return not (extra_a and extra_b)
+
+
 def title_similarity(a: str, b: str) -> float:
     """Dice coefficient of the title terms, 0 when either title has none."""
     ta, tb = title_terms(a), title_terms(b)
@@ -117,20 +160,14 @@ def same_thing(a: Candidate, b: Candidate) -> str | None:
         metres = distance_metres(a.lat, a.lon, b.lat, b.lon)
         if metres > SAME_PLACE_METRES:
             return None
-        needed, place = TITLE_SIMILARITY_NEAR, f"{metres:.0f} m apart"
-    elif a.district and a.district == b.district:
-        if a.dong and b.dong:
-            if a.dong != b.dong:
-                return None
-            needed, place = TITLE_SIMILARITY_DONG, f"both in {a.dong}"
-        else:
-            needed, place = TITLE_SIMILARITY_DISTRICT, f"both in district {a.district}"
+        place = f"{metres:.0f} m apart"
+    elif a.district and a.district == b.district and a.dong and a.dong == b.dong:
+        place = f"both in {a.dong}"
     else:
-        return None  # no place both state: too little to call them one thing
-    similarity = title_similarity(a.title, b.title)
-    if similarity < needed:
+        return None  # no place both state that is narrower than a district: too little to go on
+    if not titles_match(a.title, b.title):
         return None
-    return f"titles {similarity:.2f} alike, {place}"
+    return f"same title words, {place}"
 
 
 def _block(c: Candidate) -> str | None:

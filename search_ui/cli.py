@@ -431,6 +431,8 @@ def search(ctx, query, category, district, platform, free, limit, page, as_json)
                                                      if price["amount"] is not None else "-")
         click.echo(f"- {hit['title']}  [{hit['platform']}; {hit['category'] or '-'}; "
                    f"{hit['district'] or '-'}; {price_text}]  {hit['url']}")
+        for other in hit.get("also_on") or ():
+            click.echo(f"    also on {other['platform']}: {other['url']}")
 
 
 # -- serve, demo --------------------------------------------------------------------------

@@ -171,3 +171,65 @@ def test_a_write_session_waits_its_turn_instead_of_failing_when_another_process_
         assert {p.name for p in s.scalars(select(store.Platform))} == {"mine", "other"}
     first.dispose()
     second.dispose()
+
+
+# --- clusters: the same thing on two platforms ------------------------------------------------------------------
+
+def _platform_source(catalog, name):
+    with catalog.session() as s:
+        platform = store.get_or_create_platform(s, name)
+        return store.add_source(s, platform, f"https://{name.lower()}.example/feed", "feed", 60).id
+
+
+def _crawl(catalog, source_id, *listings, complete=True, gone_after=3):
+    with catalog.session(write=True) as s:
+        run = store.start_run(s, source_id)
+        applied = store.apply_items(s, run, [store.ItemReport(l.item_key, l.title, l) for l in listings],
+                                    complete=complete, gone_after=gone_after)
+        store.finish_run(s, run, "ok")
+        return applied, store.changed_documents(s, applied)
+
+
+def _drill(source_id, key, title, lat=37.5559, lon=126.9010):
+    return listing(key, title, source_id=source_id, category="tools", district="11440", dong="망원1동",
+                   lat=lat, lon=lon)
+
+
+def test_recluster_groups_the_same_thing_across_platforms_and_documents_say_also_on(catalog):
+    alpha, beta = _platform_source(catalog, "Alpha"), _platform_source(catalog, "Beta")
+    a = _drill(alpha, "d1", "전동드릴 대여 (충전식 18V)")
+    saw = _drill(alpha, "s1", "원형톱 대여")
+    b = _drill(beta, "d2", "충전식 전동드릴 18V", lat=37.5562)
+    _crawl(catalog, alpha, a, saw)
+    _crawl(catalog, beta, b)
+    with catalog.session(write=True) as s:
+        assert store.recluster(s) == {a.id, b.id}
+    with catalog.session(write=True) as s:
+        assert store.recluster(s) == set()  # nothing changed: nothing to reindex
+        rows = {r.id: r.cluster_id for r in s.scalars(select(ListingRow))}
+        docs = {d["id"]: d for d in store.documents(s, [a.id, b.id, saw.id])}
+    assert rows == {a.id: min(a.id, b.id), b.id: min(a.id, b.id), saw.id: None}
+    assert docs[a.id]["cluster"] == docs[b.id]["cluster"] == min(a.id, b.id)
+    assert docs[a.id]["also_on"] == [{"id": b.id, "platform": "Beta", "url": b.url, "title": b.title}]
+    assert docs[saw.id]["cluster"] == saw.id and docs[saw.id]["also_on"] == []
+    # A recrawl that changes the drill's text keeps its cluster in the document it indexes.
+    changed = _drill(alpha, "d1", "전동드릴 대여 (충전식 18V, 배터리 2개)")
+    _, documents = _crawl(catalog, alpha, changed, saw)
+    assert [(d["id"], d["cluster"], [o["id"] for o in d["also_on"]]) for d in documents] == \
+        [(a.id, min(a.id, b.id), [b.id])]
+
+
+def test_a_listing_that_goes_leaves_its_cluster(catalog):
+    alpha, beta = _platform_source(catalog, "Alpha"), _platform_source(catalog, "Beta")
+    a, b = _drill(alpha, "d1", "고압세척기"), _drill(beta, "d2", "고압 세척기 (호스 10m)")
+    _crawl(catalog, alpha, a)
+    _crawl(catalog, beta, b)
+    with catalog.session(write=True) as s:
+        store.recluster(s)
+    applied, _ = _crawl(catalog, beta, gone_after=1)
+    assert applied.gone == [b.id]
+    with catalog.session(write=True) as s:
+        assert store.recluster(s) == {a.id}  # b is gone: only a's document changes
+        assert {r.id: r.cluster_id for r in s.scalars(select(ListingRow))} == {a.id: None, b.id: None}
+        assert store.documents(s, [a.id, b.id])[0]["also_on"] == []
+        assert [d["id"] for d in store.documents(s, [a.id, b.id])] == [a.id]
