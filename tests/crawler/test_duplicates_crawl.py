@@ -11,7 +11,7 @@ from crawler.runner import crawl_in_subprocess
 from indexer.catalog import store
 from indexer.catalog.models import ListingRow
 from indexer.indexing import delete_source
-from indexer.search import SearchQuery, open_search
+from tests.crawler.test_crawl import search
 
 ADDRESS = "서울특별시 마포구 망원로 45 (망원1동)"
 
@@ -31,14 +31,6 @@ def register(catalog, partner) -> int:
     with catalog.session() as s:
         platform = store.get_or_create_platform(s, partner.name)
         return store.add_source(s, platform, partner.feed_url, "feed", 60).id
-
-
-def search(settings, **kw):
-    engine = open_search(settings)
-    try:
-        return engine.search(SearchQuery(**kw))
-    finally:
-        engine.close()
 
 
 @pytest.fixture

@@ -13,6 +13,10 @@ selectors of :data:`CONFIG` (the ``html`` source kind).
   http-equiv>`` only, the header says ``text/html``) with relative ``tools.asp?page=N`` links;
 - ``/tools/{no}``: the tool's page.
 
+The first tool, the 18V drill, is the drill that the goods partner's 망원1동 공유센터 lends too
+(:data:`SHARED_WITH_GOODS`): the same thing on two platforms, which search shows once, "also on"
+the other.
+
 45 tools at scale 1 (5 pages) over all 25 districts; fees per day, per use, per hour, for three
 days, or free. Invalid: one ``<li>`` whose ``a.detail`` is ``javascript:void(0)`` (``invalid_link``,
 no page) and one with an empty ``<h3>`` (``missing_title``).
@@ -61,6 +65,8 @@ TOOLS = (
     ("Stud finder", "Stud finder", "수공구", "Finds studs and live wires behind drywall", "free"),
     ("제습기 (20L)", "Dehumidifier 20 L", "생활", "장마철 인기, 예약 필수", "three"),
 )
+# Tool index -> (district, dong, address) of a place another partner lists the same tool at.
+SHARED_WITH_GOODS = {0: ("11440", "망원1동", "서울특별시 마포구 망원로 45 망원1동 주민센터 1층 공유센터")}
 PLACES = ("{dong} 공구도서관", "{gu} 공구대여소", "{dong} 주민센터 공구함", "{gu} 마을공동체지원센터 공구실")
 
 
@@ -84,6 +90,9 @@ def _item(index: int, code: str, invalid: str | None) -> Item:
     is_free, fee = _fee(rng, fee_kind)
     where = rng.choice(PLACES).format(dong=place.dong.name_ko, gu=place.district.name_ko)
     address = f"{place.address_ko} {where}" if not english else f"{where}, {place.address_ko}"
+    dong = place.dong.name_ko
+    if index in SHARED_WITH_GOODS:
+        code, dong, address = SHARED_WITH_GOODS[index]
     added = datetime(2026, 11, 24, 10, tzinfo=KST) - timedelta(days=index // 3, hours=index % 7)
     no = 101 + index
     return {
@@ -91,7 +100,7 @@ def _item(index: int, code: str, invalid: str | None) -> Item:
         "title": None if invalid == "missing_title" else (en if english else ko),
         "path": None if invalid == "invalid_link" else f"/tools/{no}",
         "link_broken": invalid == "invalid_link",
-        "category": category, "desc": desc, "fee": fee, "address": address, "dong": place.dong.name_ko,
+        "category": category, "desc": desc, "fee": fee, "address": address, "dong": dong,
         "added": added, "date_with_time": index % 4 == 1, "point": None,
         "updated": added,
         "district": None if invalid else code, "invalid": invalid, "is_free": None if invalid else is_free,

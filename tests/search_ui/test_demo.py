@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 from tests.partners import SPECS
@@ -46,6 +47,11 @@ def test_demo_serves_results_from_both_partners(tmp_path):
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/?q=%EA%B3%B5%EA%B5%AC", timeout=5) as r:
             page = r.read().decode("utf-8")
         assert "공구" in page and "rel=\"noopener\"" in page
+        # The 18V drill that the lending centre and the tool library both list is one result.
+        query = urllib.parse.urlencode({"q": "전동드릴 18V", "district": "11440"})
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/listings?{query}", timeout=5) as r:
+            drills = json.load(r)
+        assert [len(hit["also_on"]) for hit in drills["hits"]] == [1], drills
     finally:
         proc.send_signal(signal.SIGINT)
         try:
