@@ -90,7 +90,7 @@ def _main_word(word: str) -> str:
 
 def title_words(title: str) -> tuple[list[str], list[str]]:
     """(main words, bracketed detail words) of a title, generic words and bare numbers left out."""
-    text = normalize(title)
+    text = normalize(title)  # brackets are found in the NFKC form (full-width （） too)
     detail = " ".join(_BRACKETED.findall(text))
     main = _BRACKETED.sub(" ", text)
 
@@ -104,7 +104,7 @@ class _Title:
 
     def __init__(self, title: str):
         self.main, self.detail = title_words(title)
-        every = words(normalize(title))
+        every = words(title)
         self.words = set(every) | set(self.main) | set(self.detail)
         self.compact = "".join(every)
 
