@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
@@ -60,6 +61,7 @@ class Candidate:
     starts_at: datetime | None = None
 
 
+@lru_cache(maxsize=65536)
 def title_terms(title: str) -> frozenset[str]:
     """The terms that say what a title names: words, Korean words as syllable bigrams, no generic words."""
     terms: set[str] = set()
@@ -113,9 +115,13 @@ class _Title:
         return word in self.words if word.isascii() else word in self.compact
 
 
+# A listing meets many others while clusters are found: read each title once.
+_title = lru_cache(maxsize=65536)(_Title)
+
+
 def titles_match(a: str, b: str) -> bool:
     """Whether two titles name the same thing (see the module's doc)."""
-    ta, tb = _Title(a), _Title(b)
+    ta, tb = _title(a), _title(b)
     if not ta.main or not tb.main:
         return False
     if not all(map(tb.states, ta.main)) or not all(map(ta.states, tb.main)):
