@@ -297,7 +297,7 @@ class ElasticsearchBackend:
             resp = self._client.search(index=self.alias, **body)
         hits = [hit["_source"]["doc"] for hit in resp["hits"]["hits"]]
         aggs = resp.get("aggregations") or {}
-        total = _clusters(aggs) if int(resp["hits"]["total"]["value"]) else 0
+        total = _clusters(aggs)
         facets: dict[str, dict[str, int]] = {}
         for name in FACET_SIZES:
             buckets = (aggs.get(name) or {}).get("buckets") or []
@@ -332,7 +332,7 @@ class ElasticsearchBackend:
             "collapse": {"field": "cluster"},
             "from_": offset,
             "size": size,
-            "track_total_hits": True,
+            "track_total_hits": False,  # the total is the count of clusters, an aggregation
             "source_includes": ["doc"],
             "aggregations": {
                 **clusters,
