@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast es-up es-down es-status pg-up pg-down browser clean
+.PHONY: install demo test test-fast bench es-up es-down es-status pg-up pg-down browser clean
 
 install: $(STAMP)
 
@@ -25,6 +25,11 @@ test: install es-up pg-up browser
 # Without Elasticsearch, PostgreSQL and Chromium, for a quick local loop.
 test-fast: install
 	SHAREHUB_TEST_SKIP_ES=1 SHAREHUB_TEST_SKIP_POSTGRES=1 $(BIN)/python -m pytest -m 'not browser'
+
+# Search at scale: 100,000 and 1,000,000 synthetic listings on both engines (several minutes);
+# prints docs/s, size on disk and query latency with facets. BENCH_ARGS="--sizes 20000" for a quick run.
+bench: install es-up
+	$(BIN)/python bench/search_scale.py $(BENCH_ARGS)
 
 es-up:
 	bash scripts/es-node.sh up
