@@ -71,6 +71,13 @@ def place_names() -> dict:
 
 
 @lru_cache(maxsize=None)
+def place_aliases() -> dict[str, tuple[str, ...]]:
+    """config/place_aliases.toml: well-known area names (홍대, 강남역, Itaewon) and their gu codes."""
+    with open(CONFIG_DIR / "place_aliases.toml", "rb") as fh:
+        return {name: tuple(codes) for name, codes in tomllib.load(fh)["aliases"].items()}
+
+
+@lru_cache(maxsize=None)
 def districts() -> dict[str, District]:
     with open(DATA_DIR / "seoul_districts.geojson", encoding="utf-8") as fh:
         shapes = json.load(fh)

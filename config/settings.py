@@ -113,6 +113,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_interval_minutes", "int", 60, "How often a new source is crawled, in minutes."),
     Setting("page_size", "int", 20, "Results per page when the request does not say."),
     Setting("max_page_size", "int", 100, "Largest page of results a request may ask for."),
+    Setting("stale_source_days", "int", 7,
+            "Search hides the listings of a source whose last successful crawl is older than this"
+            " (0 = never hide); `--include-stale` / `include_stale=true` shows them."),
+    Setting("default_radius_km", "float", 3.0, "Radius of a `near` search that does not give one, in km."),
     Setting("web_host", "str", "127.0.0.1", "Address the web app listens on."),
     Setting("web_port", "int", 5000, "Port the web app listens on."),
     Setting("secret_key", "str", "",

@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, request
 
 from indexer.search import SearchError
 from search_ui import services
-from search_ui.queryargs import BadQuery, search_query
+from search_ui.queryargs import BadQuery, search_request
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -15,11 +15,13 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def listings():
     settings = services.settings()
     try:
-        query = search_query(request.args, page_size=settings.page_size, max_page_size=settings.max_page_size)
+        query, options = search_request(request.args, page_size=settings.page_size,
+                                        max_page_size=settings.max_page_size,
+                                        default_radius_km=settings.default_radius_km)
     except BadQuery as exc:
         return jsonify(error=str(exc)), 400
     try:
-        result = services.search().search(query)
+        result = services.run(query, options)
     except SearchError as exc:
         return jsonify(error=str(exc)), 503
     body = result.as_api()

@@ -8,8 +8,9 @@ from flask import Blueprint, render_template, request
 
 from config import reference
 from indexer.search import SearchError
+from indexer.search.query import PRICE_BANDS
 from search_ui import services
-from search_ui.queryargs import BadQuery, search_query
+from search_ui.queryargs import BadQuery, search_request
 
 bp = Blueprint("public", __name__)
 
@@ -19,6 +20,7 @@ TEXT = {
            "results": "{n}건", "result": "1건", "no_results": "검색 결과가 없습니다.", "free": "무료", "paid": "유료",
            "category": "분류", "district": "자치구", "platform": "플랫폼", "price": "가격",
            "go": "{platform}에서 보기", "also_on": "같은 항목이 다른 곳에도 있어요:", "prev": "이전", "next": "다음", "clear": "필터 지우기",
+           "price_band": "가격대", "places_off": "지명으로 거르지 않기",
            "unit": {"once": "회", "minute": "분", "hour": "시간", "day": "일", "night": "박", "week": "주",
                     "month": "개월"}, "error": "검색을 할 수 없습니다"},
     "en": {"title": "Seoul Sharing Hub", "tagline": "Everything Seoul's sharing platforms offer, in one search",
@@ -26,9 +28,24 @@ TEXT = {
            "results": "{n} results", "result": "1 result", "no_results": "No results.", "free": "Free", "paid": "Paid",
            "category": "Category", "district": "District", "platform": "Platform", "price": "Price",
            "go": "View on {platform}", "also_on": "Also on:", "prev": "Previous", "next": "Next", "clear": "Clear filters",
+           "price_band": "Price range", "places_off": "Don't filter by place",
            "unit": {"once": "time", "minute": "min", "hour": "hour", "day": "day", "night": "night",
                     "week": "week", "month": "month"}, "error": "Search is unavailable"},
 }
+
+
+def band_range(key: str) -> tuple[str | None, str | None]:
+    for band, low, high in PRICE_BANDS:
+        if band == key:
+            return str(low), None if high is None else str(high)
+    return None, None
+
+
+def band_label(key: str, text: dict) -> str:
+    if key == "free":
+        return text["free"]
+    low, high = band_range(key)
+    return f"{int(low):,}원+" if high is None else f"{int(low):,}–{int(high):,}원"
 
 
 def page_language() -> str:
@@ -62,8 +79,10 @@ def search_page():
     result = None
     query = None
     try:
-        query = search_query(request.args, page_size=settings.page_size, max_page_size=settings.max_page_size)
-        result = services.search().search(query)
+        query, options = search_request(request.args, page_size=settings.page_size,
+                                        max_page_size=settings.max_page_size,
+                                        default_radius_km=settings.default_radius_km)
+        result = services.run(query, options)
     except BadQuery as exc:
         error = str(exc)
     except SearchError as exc:
@@ -90,7 +109,7 @@ def search_page():
     status = 200 if error is None else (400 if query is None else 503)
     return render_template(
         "search.html", lang=lang, t=text, query=query, result=result, error=error,
-        args=request.args, url_with=url_with, toggle=toggle, price_label=lambda p: price_label(p, text),
+        args=request.args, url_with=url_with, band_range=band_range, band_label=lambda k: band_label(k, text), toggle=toggle, price_label=lambda p: price_label(p, text),
         category_label=lambda k: categories[k].label(lang) if k in categories else k,
         district_label=lambda c: districts[c].label(lang) if c in districts else c,
     ), status

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 from flask import Flask, current_app
 
 from indexer.catalog import Catalog
 from indexer.search import SearchBackend, open_search
+from indexer.search.query import SearchQuery, SearchResult
+from indexer.search.service import SearchOptions, run_search, stale_sources
+
+STALE_SOURCES_TTL = 60.0  # seconds: which sources are stale changes with crawls, not per request
 
 
 def init_app(app: Flask, settings) -> None:
     catalog = Catalog.from_settings(settings)  # runs pending migrations on start
     app.extensions["sharehub.catalog"] = catalog
     app.extensions["sharehub.search"] = open_search(settings)
+    app.extensions["sharehub.stale"] = {"at": 0.0, "ids": (), "lock": threading.Lock()}
 
 
 def catalog() -> Catalog:
@@ -24,3 +32,18 @@ def search() -> SearchBackend:
 
 def settings():
     return current_app.extensions["sharehub.settings"]
+
+
+def stale_source_ids() -> tuple[int, ...]:
+    cache = current_app.extensions["sharehub.stale"]
+    with cache["lock"]:
+        if time.monotonic() - cache["at"] > STALE_SOURCES_TTL:
+            cache["ids"] = stale_sources(catalog(), settings().stale_source_days)
+            cache["at"] = time.monotonic()
+        return cache["ids"]
+
+
+def run(query: SearchQuery, options: SearchOptions) -> SearchResult:
+    """A citizen's search, as every page and the API answer it."""
+    stale = () if options.include_stale else stale_source_ids()
+    return run_search(search(), query, options, stale_source_ids=stale)

@@ -12,7 +12,8 @@ def test_listings_shape_and_facets(client):
     assert "language" in hit
     assert hit["title"] == "Baby stroller"  # newest first without a query
     assert body["facets"] == {"category": {"tools": 2, "kids": 1}, "district": {"11440": 2, "11350": 1},
-                              "platform": {"Neighbourhood Goods": 3}, "free": {"true": 1, "false": 2}}
+                              "platform": {"Neighbourhood Goods": 3}, "free": {"true": 1, "false": 2},
+                              "price_band": {"1-9999": 1, "10000-29999": 1, "free": 1}}
 
 
 def test_korean_bigram_query_and_filters(client):

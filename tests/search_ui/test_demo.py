@@ -35,7 +35,9 @@ def test_demo_serves_results_from_both_partners(tmp_path):
         body, deadline = None, time.monotonic() + 90
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/listings", timeout=5) as r:
+                # include_ended: the sample events are dated from 2026-12-01, some of them past by now.
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/listings?include_ended=true",
+                                            timeout=5) as r:
                     body = json.load(r)
                 if body["total"]:
                     break
