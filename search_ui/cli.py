@@ -400,37 +400,74 @@ def reindex(ctx) -> None:
 @click.argument("query", required=False, default="")
 @click.option("--category", multiple=True, help="Category key; repeat for any of several.")
 @click.option("--district", multiple=True, help="5-digit gu code; repeat for any of several.")
+@click.option("--dong", multiple=True, help="Administrative dong name (망원1동); repeat for any of several.")
 @click.option("--platform", multiple=True, help="Platform name; repeat for any of several.")
-@click.option("--free", is_flag=True, help="Free listings only.")
+@click.option("--free/--paid", default=None, help="Free listings only / paid listings only.")
+@click.option("--price-min", type=click.IntRange(min=0), help="Lowest price in KRW (free = 0).")
+@click.option("--price-max", type=click.IntRange(min=0), help="Highest price in KRW (free = 0).")
+@click.option("--available-from", help="Available on or after: a date (2026-12-05) or an ISO date-time.")
+@click.option("--available-to", help="Available on or before: a date or an ISO date-time.")
+@click.option("--near", help="lat,lon: only listings within --radius-km of it.")
+@click.option("--radius-km", type=float, help="Radius around --near (default: the default_radius_km setting).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "distance", "price"]), default=None,
+              help="Default: relevance (newest without words; distance with --near and no words).")
+@click.option("--no-places", is_flag=True, help="Do not read place words (마포, 홍대, Itaewon) as a district filter.")
+@click.option("--include-ended", is_flag=True, help="Also events and booking windows that have ended.")
+@click.option("--include-stale", is_flag=True, help="Also listings of sources not crawled successfully lately.")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def search(ctx, query, category, district, platform, free, limit, page, as_json) -> None:
+def search(ctx, query, category, district, dong, platform, free, price_min, price_max, available_from,
+           available_to, near, radius_km, sort, no_places, include_ended, include_stale, limit, page,
+           as_json) -> None:
     """Search the listings, as the portal does."""
-    from indexer.search import SearchError, SearchQuery, open_search
+    from werkzeug.datastructures import MultiDict
+
+    from indexer.search import SearchError, open_search
+    from indexer.search.service import run_search, stale_sources
+    from search_ui.queryargs import BadQuery, search_request
 
     settings = _settings(ctx)
-    _catalog(ctx)  # brings the schema up to date like every other command
+    catalog = _catalog(ctx)  # brings the schema up to date like every other command
+    # The same reading of parameters as GET /api/v1/listings.
+    args = MultiDict([("q", query), *(("category", c) for c in category), *(("district", d) for d in district),
+                      *(("dong", d) for d in dong), *(("platform", p) for p in platform)])
+    for name, value in (("free", None if free is None else str(free).lower()), ("price_min", price_min),
+                        ("price_max", price_max), ("available_from", available_from),
+                        ("available_to", available_to), ("near", near), ("radius_km", radius_km),
+                        ("sort", sort), ("page", page), ("per_page", limit)):
+        if value is not None:
+            args.add(name, str(value))
+    args.add("places", "false" if no_places else "true")
+    args.add("include_ended", str(include_ended).lower())
+    args.add("include_stale", str(include_stale).lower())
+    try:
+        search_query, options = search_request(args, page_size=limit, max_page_size=1000,
+                                               default_radius_km=settings.default_radius_km)
+    except BadQuery as exc:
+        raise click.BadParameter(str(exc)) from None
     engine = open_search(settings)
     try:
-        result = engine.search(SearchQuery(text=query, categories=category, districts=district,
-                                           platforms=platform, free=True if free else None,
-                                           page=page, per_page=limit))
+        stale = () if include_stale else stale_sources(catalog, settings.stale_source_days)
+        result = run_search(engine, search_query, options, stale_source_ids=stale)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from None
     finally:
         engine.close()
     if as_json:
-        _emit_json(result.as_api())
+        _emit_json({**result.as_api(), "page": search_query.page, "per_page": search_query.per_page})
         return
+    for note in result.notes:
+        click.echo(f"note: {note['message_en']}")
     click.echo(f"{result.total} listings")
     for hit in result.hits:
         price = hit["price"]
         price_text = "free" if price["is_free"] else (f"{price['amount']:,} {price['currency']}"
                                                      if price["amount"] is not None else "-")
+        distance = f"; {hit['distance_km']:.1f} km" if "distance_km" in hit else ""
         click.echo(f"- {hit['title']}  [{hit['platform']}; {hit['category'] or '-'}; "
-                   f"{hit['district'] or '-'}; {price_text}]  {hit['url']}")
+                   f"{hit['district'] or '-'}; {price_text}{distance}]  {hit['url']}")
         for other in hit.get("also_on") or ():
             click.echo(f"    also on {other['platform']}: {other['url']}")
 
