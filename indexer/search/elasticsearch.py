@@ -27,15 +27,15 @@ from elasticsearch.helpers import BulkIndexError
 
 from indexer.search import analysis
 from indexer.search.backend import SearchError
-from indexer.search.query import SearchQuery, SearchResult
+from indexer.search.query import SearchQuery, SearchResult, available_until, effective_price, price_band
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 TITLE_BOOST = 3.0
 BODY_BOOST = 1.0
 # Facet buckets: large enough to hold every value (Seoul has 25 districts).
-FACET_SIZES = {"category": 100, "district": 50, "platform": 100}
+FACET_SIZES = {"category": 100, "district": 50, "platform": 100, "price_band": 10}
 # Deepest page served (from + size); deeper pages answer with the total and facets but no hits.
 MAX_RESULT_WINDOW = 100_000
 BULK_CHUNK = 500
@@ -60,6 +60,12 @@ MAPPINGS: dict[str, Any] = {
         "cluster": {"type": "keyword"},
         "is_free": {"type": "boolean"},
         "price_amount": {"type": "long", "ignore_malformed": True},
+        # What it costs for filters, bands and sorting: 0 when free (indexer.search.query.effective_price).
+        "price": {"type": "long", "ignore_malformed": True},
+        "price_band": {"type": "keyword"},
+        # Only members of a cluster with company on other platforms: the facets count those per cluster.
+        "clustered": {"type": "boolean"},
+        "until": _DATE,
         "published_at": _DATE,
         "updated_at": _DATE,
         "starts_at": _DATE,
@@ -218,6 +224,10 @@ class ElasticsearchBackend:
             "dong": doc.get("dong"),
             "platform": doc.get("platform"),
             "cluster": doc.get("cluster") or doc["id"],
+            "clustered": bool(doc.get("also_on")),
+            "price": effective_price(price),
+            "price_band": price_band(price),
+            "until": available_until(doc),
             "is_free": None if is_free is None else bool(is_free),
             "price_amount": price.get("amount"),
             "published_at": doc.get("published_at"),
@@ -297,47 +307,88 @@ class ElasticsearchBackend:
             resp = self._client.search(index=self.alias, **body)
         hits = [hit["_source"]["doc"] for hit in resp["hits"]["hits"]]
         aggs = resp.get("aggregations") or {}
-        total = _clusters(aggs)
+        total = _count(int(resp["hits"]["total"]["value"]), aggs)
         facets: dict[str, dict[str, int]] = {}
         for name in FACET_SIZES:
             buckets = (aggs.get(name) or {}).get("buckets") or []
-            facets[name] = {str(b["key"]): _clusters(b) for b in buckets}
+            counts = {str(b["key"]): _count(b["doc_count"], b) for b in buckets}
+            facets[name] = dict(sorted(((k, n) for k, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0])))
         # A listing whose price does not say whether it is free counts as not free.
-        facets["free"] = {k: n for k in ("true", "false") if (n := _clusters(aggs.get(k) or {}))}
-        return SearchResult(total=total, hits=hits, facets=facets)
+        facets["free"] = {k: n for k in ("true", "false")
+                          if (n := _count((aggs.get(k) or {}).get("doc_count", 0), aggs.get(k) or {}))}
+        clustered_docs = ((aggs.get("clustered") or {}).get("doc_count") or 0)
+        return SearchResult(total=total, hits=hits, facets=facets,
+                            facets_approximate=clustered_docs > CLUSTER_PRECISION)
 
     @staticmethod
     def search_body(query: SearchQuery) -> dict[str, Any]:
         """The search request for a query: term and phrase queries over analysed terms only."""
-        must = [_group_query(group) for group in analysis.query_groups(query.text)]
+        groups = [_group_query(group) for group in analysis.query_groups(query.text)]
         filters: list[dict[str, Any]] = []
+        must_not: list[dict[str, Any]] = []
         for field, values in (("category", query.categories), ("district", query.districts),
-                              ("platform", query.platforms)):
+                              ("dong", query.dongs), ("platform", query.platforms)):
             if values:
                 filters.append({"terms": {field: list(values)}})
         if query.free is True:
             filters.append({"term": {"is_free": True}})
         elif query.free is False:
-            filters.append({"bool": {"must_not": [{"term": {"is_free": True}}]}})
+            must_not.append({"term": {"is_free": True}})
+        if query.price_min is not None or query.price_max is not None:
+            bounds = {k: v for k, v in (("gte", query.price_min), ("lte", query.price_max)) if v is not None}
+            filters.append({"range": {"price": bounds}})
+        if query.available_from is not None:
+            filters.append(_open_or("until", {"gte": query.available_from.isoformat()}))
+        if query.available_to is not None:
+            filters.append(_open_or("starts_at", {"lte": query.available_to.isoformat()}))
+        if query.ended_before is not None:
+            filters.append(_open_or("until", {"gte": query.ended_before.isoformat()}))
+        if query.exclude_sources:
+            must_not.append({"terms": {"source_id": [str(s) for s in query.exclude_sources]}})
+        if query.near is not None:
+            lat, lon = query.near
+            if query.radius_km is not None:
+                filters.append({"geo_distance": {"distance": f"{query.radius_km}km",
+                                                 "location": {"lat": lat, "lon": lon}}})
+            else:
+                filters.append({"exists": {"field": "location"}})
         newest = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": {"order": "asc"}}]
-        sort = ([{"_score": {"order": "desc"}}] + newest) if must else newest
+        sort_name = query.effective_sort
+        if sort_name == "relevance":
+            sort = [{"_score": {"order": "desc"}}] + newest
+        elif sort_name == "price":
+            sort = [{"price": {"order": "asc", "missing": "_last"}}] + newest
+        elif sort_name == "distance":
+            lat, lon = query.near
+            sort = [{"_geo_distance": {"location": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km",
+                                       "distance_type": "arc"}}, {"id": {"order": "asc"}}]
+        else:
+            sort = newest
+        if not groups:
+            text_query: dict[str, Any] = {"match_all": {}}
+        elif query.match_any:
+            text_query = {"bool": {"should": groups, "minimum_should_match": 1}}
+        else:
+            text_query = {"bool": {"must": groups}}
         offset, size = query.offset, query.per_page
         if offset + size > MAX_RESULT_WINDOW:
             offset, size = 0, 0
-        # One hit per cluster, and totals and facets that count clusters, as the embedded engine does.
-        clusters = {"clusters": {"cardinality": {"field": "cluster", "precision_threshold": CLUSTER_PRECISION}}}
+        # Facets count documents; a cluster's members (the same thing on several platforms, few) are
+        # counted again as clusters under a filter, and the difference corrected (see _count).
+        clusters = {"clustered": {"filter": {"term": {"clustered": True}}, "aggregations": {
+            "clusters": {"cardinality": {"field": "cluster", "precision_threshold": CLUSTER_PRECISION}}}}}
         return {
-            "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
+            "query": {"bool": {"must": [text_query], "filter": filters, "must_not": must_not}},
             "sort": sort,
             "collapse": {"field": "cluster"},
             "from_": offset,
             "size": size,
-            "track_total_hits": False,  # the total is the count of clusters, an aggregation
+            "track_total_hits": True,
             "source_includes": ["doc"],
             "aggregations": {
                 **clusters,
-                **{name: {"terms": {"field": name, "size": n, "order": [{"clusters": "desc"}, {"_key": "asc"}]},
-                          "aggregations": clusters} for name, n in FACET_SIZES.items()},
+                **{name: {"terms": {"field": name, "size": n}, "aggregations": clusters}
+                   for name, n in FACET_SIZES.items()},
                 "true": {"filter": {"term": {"is_free": True}}, "aggregations": clusters},
                 "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}},
                           "aggregations": clusters},
@@ -345,8 +396,19 @@ class ElasticsearchBackend:
         }
 
 
-def _clusters(aggs: dict[str, Any]) -> int:
-    return int((aggs.get("clusters") or {}).get("value", 0))
+def _open_or(field: str, bounds: dict[str, Any]) -> dict[str, Any]:
+    """A date range that a listing without the date passes (no end = not ended; no start = open)."""
+    return {"bool": {"should": [{"range": {field: bounds}}, {"bool": {"must_not": [{"exists": {"field": field}}]}}],
+                     "minimum_should_match": 1}}
+
+
+def _count(documents: int, aggs: dict[str, Any]) -> int:
+    """Documents, with the members of each cluster counted once."""
+    clustered = aggs.get("clustered") or {}
+    members = int(clustered.get("doc_count") or 0)
+    if not members:
+        return documents
+    return documents - members + int((clustered.get("clusters") or {}).get("value", 0))
 
 
 def _group_query(group: list[str]) -> dict[str, Any]:

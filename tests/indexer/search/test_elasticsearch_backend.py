@@ -53,7 +53,7 @@ def test_user_text_only_becomes_term_and_phrase_queries(text):
 
 def test_query_groups_become_terms_and_bigram_phrases():
     body = ElasticsearchBackend.search_body(SearchQuery(text="Drills 전동드릴"))
-    must = body["query"]["bool"]["must"]
+    must = body["query"]["bool"]["must"][0]["bool"]["must"]
     assert must[0]["bool"]["should"][0] == {"term": {"title_terms": {"value": "drill", "boost": 3.0}}}
     assert must[0]["bool"]["should"][1] == {"term": {"body_terms": {"value": "drill", "boost": 1.0}}}
     phrase = must[1]["bool"]["should"][0]["match_phrase"]["title_terms"]
