@@ -26,6 +26,10 @@ class SearchBackend(Protocol):
     def clear(self) -> None:
         """Remove every document (before a full reindex)."""
 
+    def rebuild(self, batches: Iterable[list[dict[str, Any]]]) -> int:
+        """Replace every document with these, with no moment where searches see a partial index;
+        returns the count."""
+
     def count(self) -> int:
         """How many documents are indexed."""
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
@@ -144,6 +145,9 @@ class ElasticsearchBackend:
         behind = self._indices_behind_alias()
         if behind == [self.index_name]:
             return
+        if len(behind) == 1 and _index_version(self.alias, behind[0]) == INDEX_VERSION:
+            self.index_name = behind[0]  # a rebuild's index, `{alias}-v{N}-{time}`
+            return
         if not client.indices.exists(index=self.index_name):
             if client.indices.exists(index=self.alias) and not behind:
                 raise SearchError(f"elasticsearch: {self.alias!r} is a concrete index, not an alias;"
@@ -177,6 +181,42 @@ class ElasticsearchBackend:
         actions.append({"add": {"index": self.index_name, "alias": self.alias, "is_write_index": True}})
         client.indices.update_aliases(actions=actions)
         client.options(ignore_status=404).indices.delete(index=",".join(behind))
+
+    def rebuild(self, batches: Iterable[list[dict[str, Any]]]) -> int:
+        """Build a new index beside the live one, then move the alias to it in one step: searches
+        answer from the old index until the swap, and never see a half-built one."""
+        self._ensure()
+        client = self._client
+        name = f"{self.alias}-v{INDEX_VERSION}-{time.strftime('%Y%m%d%H%M%S')}{int(time.time() * 1000) % 1000:03d}"
+        with self._errors("rebuild: create index"):
+            # No refreshes while loading: one at the end.
+            client.indices.create(index=name, settings={"index": {**SETTINGS["index"], "refresh_interval": "-1"}},
+                                  mappings=MAPPINGS, wait_for_active_shards="1")
+        total = 0
+        try:
+            with self._errors("rebuild: index"):
+                for batch in batches:
+                    actions = [{"_op_type": "index", "_index": name, "_id": doc["id"], "_source": self._source(doc)}
+                               for doc in batch]
+                    if actions:
+                        helpers.bulk(client, actions, chunk_size=BULK_CHUNK, max_retries=2)
+                        total += len(actions)
+                client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
+                client.indices.refresh(index=name)
+            with self._errors("rebuild: swap alias"):
+                behind = self._indices_behind_alias()
+                actions = [{"remove": {"index": old, "alias": self.alias}} for old in behind]
+                actions.append({"add": {"index": name, "alias": self.alias, "is_write_index": True}})
+                client.indices.update_aliases(actions=actions)
+        except BaseException:
+            client.options(ignore_status=404).indices.delete(index=name)
+            raise
+        with self._errors("rebuild: delete the old index"):
+            old = [n for n in behind if n != name]
+            if old:
+                client.options(ignore_status=404).indices.delete(index=",".join(old))
+        self.index_name = name
+        return total
 
     def _indices_behind_alias(self) -> list[str]:
         resp = self._client.options(ignore_status=404).indices.get_alias(name=self.alias)
@@ -427,7 +467,7 @@ def _group_query(group: list[str]) -> dict[str, Any]:
 
 def _index_version(alias: str, name: str) -> int | None:
     """The version in a concrete index name `{alias}-v{N}`, None for any other name."""
-    match = re.fullmatch(re.escape(alias) + r"-v(\d+)", name)
+    match = re.fullmatch(re.escape(alias) + r"-v(\d+)(?:-\d+)?", name)
     return int(match.group(1)) if match else None
 
 

@@ -5,6 +5,7 @@ sorts, price bands, any-word matching, pagination edges, and what the search ser
 from __future__ import annotations
 
 import dataclasses
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -221,3 +222,26 @@ def test_the_same_answers_on_every_engine_for_a_mixed_query(loaded):
     assert set(keys(result)) == {"drill", "saw"}
     assert result.facets["district"] == {"11440": 1, "11680": 1}
     assert dataclasses.replace(query, page=2).offset == 5
+
+
+# --- rebuild ------------------------------------------------------------------------------------------
+
+def test_a_rebuild_replaces_the_documents_and_searches_see_old_or_new_never_partial(backend):
+    backend.index(DOCS)
+    seen: list[int] = []
+
+    def batches():
+        for start in range(0, 6, 2):
+            # A search from another thread (its own connection) while the new index fills.
+            reader = threading.Thread(target=lambda: seen.append(backend.search(SearchQuery()).total))
+            reader.start()
+            reader.join()
+            yield DOCS[start:start + 2]
+
+    assert backend.rebuild(batches()) == 6
+    assert seen == [len(DOCS)] * 3
+    result = backend.search(SearchQuery(per_page=50))
+    assert result.total == 6 and set(keys(result)) == {"drill", "ladder", "saw", "room", "talk", "class"}
+    backend.index([DOCS[-1]])  # writes go to the new index
+    assert backend.count() == 7
+    assert backend.rebuild(iter([])) == 0 and backend.count() == 0
