@@ -45,3 +45,28 @@ def test_bad_parameters_get_a_clear_400(client):
         response = client.get(f"/api/v1/listings?{query}")
         assert response.status_code == 400
         assert word in response.get_json()["error"]
+
+
+def test_every_query_parameter_reaches_the_engine(client):
+    def keys(**params):
+        body = client.get("/api/v1/listings", query_string=params).get_json()
+        return sorted(h["url"].rsplit("/", 1)[1] for h in body["hits"])
+
+    assert keys(dong="망원1동") == ["drill"]
+    assert keys(price_max="5000") == ["drill", "toolset"]
+    assert keys(price_min="5000") == ["stroller"]
+    assert keys(sort="price") == ["drill", "stroller", "toolset"]
+    body = client.get("/api/v1/listings?sort=price").get_json()
+    assert [h["title"] for h in body["hits"]] == ["공구세트 (가정용)", "전동드릴 대여", "Baby stroller"]
+    assert keys(available_from="2026-12-05", available_to="2026-12-06") == ["drill", "stroller", "toolset"]
+    assert client.get("/api/v1/listings?near=37.55,126.91").get_json()["total"] == 0  # no coordinates
+
+
+def test_hits_carry_highlights_and_the_response_notes(client):
+    body = client.get("/api/v1/listings", query_string={"q": "마포 전동드릴"}).get_json()
+    assert body["total"] == 1
+    assert body["hits"][0]["highlights"]["title"] == "<mark>전동드릴</mark> 대여"
+    assert body["notes"][0]["code"] == "place" and body["notes"][0]["districts"] == ["11440"]
+    assert body["facets_approximate"] is False
+    off = client.get("/api/v1/listings", query_string={"q": "마포 전동드릴", "places": "off"}).get_json()
+    assert [n["code"] for n in off["notes"]] == ["any_word"]  # 마포 is in no listing's text
