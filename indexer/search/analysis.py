@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from indexer.text import sanitized_html_to_text
 
@@ -50,14 +51,22 @@ def hangul_bigrams(word: str) -> list[str]:
 def index_terms(text: str) -> list[str]:
     """Terms stored for a field: each word, then the Hangul bigrams of that word."""
     terms: list[str] = []
-    for word in words(text):
-        terms.append(word)
-        if word.isascii():  # most words of most texts; no Hangul to split
-            continue
-        bigrams = hangul_bigrams(word)
-        if len(bigrams) > 1 or (bigrams and bigrams[0] != word):
-            terms.extend(bigrams)
+    for word in _WORD.findall(normalize(text)):
+        if word != "_":
+            terms.extend(_word_terms(word))
     return terms
+
+
+@lru_cache(maxsize=200_000)
+def _word_terms(word: str) -> tuple[str, ...]:
+    # Words repeat across listings (Zipf): each is folded and split into bigrams once.
+    word = fold_plural(word)
+    if word.isascii():  # most words of most texts; no Hangul to split
+        return (word,)
+    bigrams = hangul_bigrams(word)
+    if len(bigrams) > 1 or (bigrams and bigrams[0] != word):
+        return (word, *bigrams)
+    return (word,)
 
 
 def index_text(text: str) -> str:

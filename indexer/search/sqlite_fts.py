@@ -224,10 +224,13 @@ class SqliteFtsBackend:
     def _delete_ids(conn: sqlite3.Connection, ids: list[str]) -> None:
         for start in range(0, len(ids), 500):
             chunk = ids[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            conn.execute(f"DELETE FROM search_text WHERE rowid IN (SELECT rowid FROM search_docs WHERE id IN ({marks}))",
-                         chunk)
-            conn.execute(f"DELETE FROM search_docs WHERE id IN ({marks})", chunk)
+            rowids = [r[0] for r in conn.execute(
+                f"SELECT rowid FROM search_docs WHERE id IN ({','.join('?' * len(chunk))})", chunk)]
+            if not rowids:  # new documents, the common case of a first crawl or a rebuild
+                continue
+            marks = ",".join("?" * len(rowids))
+            conn.execute(f"DELETE FROM search_text WHERE rowid IN ({marks})", rowids)
+            conn.execute(f"DELETE FROM search_docs WHERE rowid IN ({marks})", rowids)
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
