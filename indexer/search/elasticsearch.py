@@ -92,13 +92,15 @@ SETTINGS: dict[str, Any] = {
 class ElasticsearchBackend:
     name = "elasticsearch"
 
-    def __init__(self, url: str, alias: str = "sharehub", *, request_timeout: float = 30.0):
+    def __init__(self, url: str, alias: str = "sharehub", *, request_timeout: float = 30.0,
+                 cluster_precision: int = CLUSTER_PRECISION):
         if not _ALIAS.fullmatch(alias or ""):
             raise SearchError(f"elasticsearch: invalid index alias {alias!r} (SHAREHUB_SEARCH_INDEX:"
                               " lowercase letters, digits, '.', '_' and '-', not starting with '.', '_' or '-')")
         self.url = url
         self.alias = alias
         self.index_name = f"{alias}-v{INDEX_VERSION}"
+        self.cluster_precision = cluster_precision
         self._client = Elasticsearch(url, request_timeout=request_timeout, max_retries=1,
                                      retry_on_timeout=False)
         self._ready = False
@@ -342,7 +344,7 @@ class ElasticsearchBackend:
     # -- reading ----------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
         self._ensure()
-        body = self.search_body(query)
+        body = self.search_body(query, self.cluster_precision)
         with self._errors("search"):
             resp = self._client.search(index=self.alias, **body)
         hits = [hit["_source"]["doc"] for hit in resp["hits"]["hits"]]
@@ -358,10 +360,10 @@ class ElasticsearchBackend:
                           if (n := _count((aggs.get(k) or {}).get("doc_count", 0), aggs.get(k) or {}))}
         clustered_docs = ((aggs.get("clustered") or {}).get("doc_count") or 0)
         return SearchResult(total=total, hits=hits, facets=facets,
-                            facets_approximate=clustered_docs > CLUSTER_PRECISION)
+                            facets_approximate=clustered_docs > self.cluster_precision)
 
     @staticmethod
-    def search_body(query: SearchQuery) -> dict[str, Any]:
+    def search_body(query: SearchQuery, cluster_precision: int = CLUSTER_PRECISION) -> dict[str, Any]:
         """The search request for a query: term and phrase queries over analysed terms only."""
         groups = [_group_query(group) for group in analysis.query_groups(query.text)]
         filters: list[dict[str, Any]] = []
@@ -416,7 +418,7 @@ class ElasticsearchBackend:
         # Facets count documents; a cluster's members (the same thing on several platforms, few) are
         # counted again as clusters under a filter, and the difference corrected (see _count).
         clusters = {"clustered": {"filter": {"term": {"clustered": True}}, "aggregations": {
-            "clusters": {"cardinality": {"field": "cluster", "precision_threshold": CLUSTER_PRECISION}}}}}
+            "clusters": {"cardinality": {"field": "cluster", "precision_threshold": cluster_precision}}}}}
         return {
             "query": {"bool": {"must": [text_query], "filter": filters, "must_not": must_not}},
             "sort": sort,

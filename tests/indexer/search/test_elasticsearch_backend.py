@@ -212,3 +212,56 @@ def test_an_alias_on_a_newer_or_foreign_index_is_left_alone(client, alias, suffi
     finally:
         client.indices.delete(index=other)
         engine.close()
+
+
+def _many_clusters(n_clusters: int) -> list[dict]:
+    """n_clusters things, each listed on two platforms, in several categories and districts."""
+    from indexer.listing import Listing, Price, search_document
+
+    docs = []
+    for i in range(n_clusters):
+        pair = [Listing(source_id=s, item_key=f"c{i}", url=f"https://p{s}.example/{i}", title=f"hall {i}",
+                        platform=f"P{s}", category=("space", "tools", "goods")[i % 3],
+                        district=("11440", "11680", "11710", "11110")[i % 4], price=Price(is_free=i % 2 == 0))
+                for s in (1, 2)]
+        cluster = min(x.id for x in pair)
+        for x in pair:
+            other = pair[1] if x is pair[0] else pair[0]
+            docs.append(search_document(x, cluster, [{"id": other.id, "platform": other.platform,
+                                                      "url": other.url, "title": other.title}]))
+    return docs
+
+
+def test_cluster_counts_above_the_precision_are_flagged_approximate_and_within_two_percent(alias, tmp_path):
+    from indexer.search.sqlite_fts import SqliteFtsBackend
+
+    if SKIP_ES:
+        pytest.skip("SHAREHUB_TEST_SKIP_ES=1")
+    docs = _many_clusters(6000)
+    exact_engine = SqliteFtsBackend(tmp_path / "exact.sqlite3")
+    exact_engine.index(docs)
+    exact = exact_engine.search(SearchQuery(text="hall"))
+    exact_engine.close()
+    assert exact.total == 6000 and not exact.facets_approximate
+    engine = ElasticsearchBackend(ES_URL, alias, cluster_precision=1000)
+    try:
+        for start in range(0, len(docs), 2000):
+            engine.index(docs[start:start + 2000])
+        estimate = engine.search(SearchQuery(text="hall"))
+        assert estimate.facets_approximate is True
+        assert abs(estimate.total - exact.total) <= 0.02 * exact.total
+        for facet in ("category", "district", "platform", "free"):
+            assert set(estimate.facets[facet]) == set(exact.facets[facet])
+            for value, n in exact.facets[facet].items():
+                assert abs(estimate.facets[facet][value] - n) <= 0.02 * n, (facet, value)
+        # Below the precision the same counts are exact, and not flagged.
+        small = engine.search(SearchQuery(text="hall", districts=("11440",), categories=("space",)))
+        assert small.facets_approximate is False
+        assert small.total == exact_count(docs, "11440", "space")
+    finally:
+        engine.drop()
+        engine.close()
+
+
+def exact_count(docs, district, category):
+    return len({d["cluster"] for d in docs if d["district"] == district and d["category"] == category})
