@@ -349,15 +349,17 @@ class ElasticsearchBackend:
             resp = self._client.search(index=self.alias, **body)
         hits = [hit["_source"]["doc"] for hit in resp["hits"]["hits"]]
         aggs = resp.get("aggregations") or {}
-        total = _count(int(resp["hits"]["total"]["value"]), aggs)
+        clustered = aggs.get("clustered") or {}
+        total = _count(int(resp["hits"]["total"]["value"]), clustered)
         facets: dict[str, dict[str, int]] = {}
         for name in FACET_SIZES:
+            members = {str(b["key"]): b for b in (clustered.get(name) or {}).get("buckets") or []}
             buckets = (aggs.get(name) or {}).get("buckets") or []
-            counts = {str(b["key"]): _count(b["doc_count"], b) for b in buckets}
+            counts = {str(b["key"]): _count(b["doc_count"], members.get(str(b["key"])) or {}) for b in buckets}
             facets[name] = dict(sorted(((k, n) for k, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0])))
         # A listing whose price does not say whether it is free counts as not free.
         facets["free"] = {k: n for k in ("true", "false")
-                          if (n := _count((aggs.get(k) or {}).get("doc_count", 0), aggs.get(k) or {}))}
+                          if (n := _count((aggs.get(k) or {}).get("doc_count", 0), clustered.get(k) or {}))}
         clustered_docs = ((aggs.get("clustered") or {}).get("doc_count") or 0)
         return SearchResult(total=total, hits=hits, facets=facets,
                             facets_approximate=clustered_docs > self.cluster_precision)
@@ -416,9 +418,12 @@ class ElasticsearchBackend:
         if offset + size > MAX_RESULT_WINDOW:
             offset, size = 0, 0
         # Facets count documents; a cluster's members (the same thing on several platforms, few) are
-        # counted again as clusters under a filter, and the difference corrected (see _count).
-        clusters = {"clustered": {"filter": {"term": {"clustered": True}}, "aggregations": {
-            "clusters": {"cardinality": {"field": "cluster", "precision_threshold": cluster_precision}}}}}
+        # counted again as clusters under one filter, and the difference corrected (see _count). Under
+        # that filter only, so that no cardinality is computed where no cluster matched.
+        clusters = {"clusters": {"cardinality": {"field": "cluster", "precision_threshold": cluster_precision}}}
+        free_filters = {"true": {"filter": {"term": {"is_free": True}}},
+                        "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}}}}
+        terms = {name: {"terms": {"field": name, "size": n}} for name, n in FACET_SIZES.items()}
         return {
             "query": {"bool": {"must": [text_query], "filter": filters, "must_not": must_not}},
             "sort": sort,
@@ -428,12 +433,13 @@ class ElasticsearchBackend:
             "track_total_hits": True,
             "source_includes": ["doc"],
             "aggregations": {
-                **clusters,
-                **{name: {"terms": {"field": name, "size": n}, "aggregations": clusters}
-                   for name, n in FACET_SIZES.items()},
-                "true": {"filter": {"term": {"is_free": True}}, "aggregations": clusters},
-                "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}},
-                          "aggregations": clusters},
+                **terms,
+                **free_filters,
+                "clustered": {"filter": {"term": {"clustered": True}}, "aggregations": {
+                    **clusters,
+                    **{name: {**agg, "aggregations": clusters} for name, agg in terms.items()},
+                    **{name: {**agg, "aggregations": clusters} for name, agg in free_filters.items()},
+                }},
             },
         }
 
@@ -444,13 +450,13 @@ def _open_or(field: str, bounds: dict[str, Any]) -> dict[str, Any]:
                      "minimum_should_match": 1}}
 
 
-def _count(documents: int, aggs: dict[str, Any]) -> int:
-    """Documents, with the members of each cluster counted once."""
-    clustered = aggs.get("clustered") or {}
-    members = int(clustered.get("doc_count") or 0)
-    if not members:
+def _count(documents: int, members: dict[str, Any]) -> int:
+    """Documents, with the members of each cluster counted once (`members`: the clustered
+    documents' part of the same bucket, with their doc_count and their count of clusters)."""
+    count = int(members.get("doc_count") or 0)
+    if not count:
         return documents
-    return documents - members + int((clustered.get("clusters") or {}).get("value", 0))
+    return documents - count + int((members.get("clusters") or {}).get("value", 0))
 
 
 def _group_query(group: list[str]) -> dict[str, Any]:
