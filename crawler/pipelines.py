@@ -3,7 +3,8 @@
 The spider yields one DocumentResult per document; at the end of the crawl they are judged
 together (failed / partial / not_modified / ok) and written in one catalog transaction, so a crawl
 that fails half-way loses nothing an earlier crawl stored and marks nothing gone. The index is
-updated after the catalog commits (it is derived; `sharehub reindex` rebuilds it).
+updated after the catalog commits (it is derived; `sharehub reindex` rebuilds it); when the engine
+fails, the listings are marked pending in the catalog and the index catches up later.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from crawler.normalize.listing import normalize_item
 from crawler.spiders.source import GONE_STATUSES, DocumentResult
 from indexer.catalog import Catalog, store
 from indexer.catalog.models import utcnow
+from indexer.indexing import keep_pending
 from indexer.search import SearchError, open_search
 
 log = logging.getLogger(__name__)
@@ -222,4 +224,5 @@ class CatalogPipeline:
             if applied.gone:
                 self.search.delete(applied.gone)
         except SearchError as exc:
-            log.error("%s; the catalog has the listings, run `sharehub reindex`", exc)
+            # The catalog has the listings: their ids wait in it for the index's catch-up.
+            keep_pending(self.catalog, [d["id"] for d in documents] + list(applied.gone), exc)

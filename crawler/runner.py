@@ -123,6 +123,17 @@ def regroup_after(settings: Settings, results: list[CrawlSummary]) -> None:
         catalog.dispose()
 
 
+def catch_up_before(catalog: Catalog, settings: Settings) -> None:
+    """Before a batch of crawls, apply the index updates a down search engine missed, so that an
+    engine that came back is caught up by the next crawl. Best effort: the crawl goes on regardless."""
+    from indexer.indexing import catch_up
+
+    try:
+        catch_up(catalog, settings)  # a SearchError is logged there and leaves the rows pending
+    except Exception:
+        log.exception("search: the index catch-up failed; the crawl goes on and the updates stay pending")
+
+
 def crawl_here(settings: Settings, source_ids: list[int] | None = None, *,
                regroup: bool = True) -> list[CrawlSummary]:
     """Crawl now, in this process; None = every source that is not paused."""
@@ -133,6 +144,8 @@ def crawl_here(settings: Settings, source_ids: list[int] | None = None, *,
     catalog = Catalog.from_settings(settings)
     output = None
     try:
+        if regroup:  # a batch of its own; a crawl process of crawl_in_subprocess leaves it to the parent
+            catch_up_before(catalog, settings)
         specs = source_specs(catalog, source_ids, settings)
         before = _last_run_ids(catalog, specs)
         if specs:
@@ -213,6 +226,7 @@ def crawl_in_subprocess(settings: Settings, source_ids: list[int] | None = None,
     """Crawl in child processes (see the module's doc); summaries in the order of the sources."""
     catalog = Catalog.from_settings(settings)
     try:
+        catch_up_before(catalog, settings)
         groups = host_groups(catalog, source_ids, settings.effective_crawl_processes)
     finally:
         catalog.dispose()

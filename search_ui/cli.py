@@ -386,13 +386,34 @@ def crawl(ctx, all_sources: bool, source_ids: tuple[int, ...]) -> None:
 
 
 @main.command()
+@click.option("--pending", "pending_only", is_flag=True,
+              help="Only apply the index updates the search engine missed (pending in the catalog).")
 @click.pass_context
-def reindex(ctx) -> None:
-    """Rebuild the search index from the catalog."""
-    from indexer.indexing import reindex_all
+def reindex(ctx, pending_only: bool) -> None:
+    """Rebuild the search index from the catalog (or, with --pending, catch it up).
 
-    total = reindex_all(_catalog(ctx), _settings(ctx))
-    click.echo(f"indexed {total} listings")
+    With --pending, exit 1 when updates are still pending afterwards (the engine failed again).
+    """
+    from indexer.catalog import store
+    from indexer.indexing import catch_up, reindex_all
+    from indexer.search import SearchError
+
+    catalog = _catalog(ctx)
+    if pending_only:
+        applied = catch_up(catalog, _settings(ctx))  # an engine failure is logged, the rows stay
+    else:
+        try:
+            total = reindex_all(catalog, _settings(ctx))
+        except SearchError as exc:
+            raise click.ClickException(str(exc)) from None
+    with catalog.session() as session:
+        left = store.pending_count(session)
+    if pending_only:
+        click.echo(f"applied {applied} pending listings, {left} still pending")
+        if left:
+            ctx.exit(1)
+    else:
+        click.echo(f"indexed {total} listings" + (f", {left} still pending" if left else ""))
 
 
 # -- search -------------------------------------------------------------------------------

@@ -188,3 +188,19 @@ class ItemDiagnostic(Base):
     message_en: Mapped[str] = mapped_column(Text)
     message_ko: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class SearchPending(Base):
+    """A listing whose search document the engine has not taken yet (it was down or refused).
+
+    Written when an index update fails after the catalog committed, so the update is pending, not
+    lost: the catch-up (indexer.indexing.catch_up) indexes the listing if it is active and deletes
+    it from the index otherwise. No foreign key: the listing may be gone or deleted by then, and
+    its deletion from the index is exactly what is pending.
+    """
+
+    __tablename__ = "search_pending"
+
+    listing_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # The last time it was marked: a catch-up clears only markers older than what it read.
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -12,8 +12,8 @@ from typing import Iterable, Iterator
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from indexer.catalog.models import (CrawlRun, ItemDiagnostic, ListingRow, Platform, Source, SourceDocument,
-                                    utcnow)
+from indexer.catalog.models import (CrawlRun, ItemDiagnostic, ListingRow, Platform, SearchPending, Source,
+                                    SourceDocument, utcnow)
 from indexer import duplicates
 from indexer.listing import Diagnostic, Listing, Price, search_document
 
@@ -390,3 +390,70 @@ def recluster(session: Session) -> set[str]:
         session.execute(update(ListingRow), changes)
     active_ids = {r.id for r in active}
     return affected & active_ids
+
+
+# -- index updates the search engine has not taken yet ------------------------------------------
+# A listing id is pending when its catalog change committed but the index update failed; the
+# catch-up (indexer.indexing.catch_up) applies it later. Markers are upserts: marking an id that
+# is pending already moves its queued_at, which tells a catch-up running at that moment that the
+# id changed again after it read it.
+
+def mark_pending(session: Session, ids: Iterable[str], now: datetime | None = None) -> int:
+    """Mark listings pending for the search index (again); returns how many ids were given."""
+    ids = sorted(set(ids))
+    if not ids:
+        return 0
+    now = now or utcnow()
+    dialect = session.get_bind().dialect.name
+    if dialect in ("sqlite", "postgresql"):
+        # One statement per chunk, safe against another writer marking the same id at once
+        # (PostgreSQL does not serialize writers as SQLite's write lock does).
+        if dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert as upsert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as upsert
+        for chunk in _chunks(ids, 250):  # 2 parameters a row, under old SQLite's 999
+            statement = upsert(SearchPending).values([{"listing_id": i, "queued_at": now} for i in chunk])
+            session.execute(statement.on_conflict_do_update(
+                index_elements=[SearchPending.listing_id], set_={"queued_at": statement.excluded.queued_at}))
+        return len(ids)
+    # Any other database: the ids pending already are moved, the rest inserted.
+    for chunk in _chunks(ids):
+        known = set(session.scalars(select(SearchPending.listing_id).where(SearchPending.listing_id.in_(chunk))))
+        if known:
+            session.execute(update(SearchPending).where(SearchPending.listing_id.in_(sorted(known)))
+                            .values(queued_at=now))
+        fresh = [{"listing_id": i, "queued_at": now} for i in chunk if i not in known]
+        if fresh:
+            session.execute(insert(SearchPending.__table__), fresh)
+    return len(ids)
+
+
+def pending_ids(session: Session, limit: int = 500, *, after: str | None = None) -> list[str]:
+    """Up to `limit` pending listing ids in id order, those after `after` when given (to page)."""
+    query = select(SearchPending.listing_id).order_by(SearchPending.listing_id).limit(limit)
+    if after is not None:
+        query = query.where(SearchPending.listing_id > after)
+    return list(session.scalars(query))
+
+
+def clear_pending(session: Session, ids: Iterable[str] | None, *,
+                  queued_before: datetime | None = None) -> int:
+    """Clear the given pending ids (None: every pending id); returns how many rows went.
+
+    With `queued_before`, rows marked later stay: they changed again after the caller read the
+    listings it applied (the times come from the clocks of the processes that share the catalog,
+    which are taken to agree).
+    """
+    condition = [] if queued_before is None else [SearchPending.queued_at <= queued_before]
+    if ids is None:
+        return session.execute(delete(SearchPending).where(*condition)).rowcount or 0
+    removed = 0
+    for chunk in _chunks(sorted(set(ids))):
+        removed += session.execute(delete(SearchPending).where(SearchPending.listing_id.in_(chunk),
+                                                               *condition)).rowcount or 0
+    return removed
+
+
+def pending_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(SearchPending)) or 0
