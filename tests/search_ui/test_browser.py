@@ -35,7 +35,7 @@ def test_results_render_in_chromium(live_url, tmp_path):
     proc = chromium(tmp_path, "--dump-dom", f"{live_url}/?q=%EA%B3%B5%EA%B5%AC&lang=ko")
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
-    assert "공구세트 (가정용)" in dom
+    assert "<mark>공구</mark>세트 (가정용)" in dom  # the query word highlighted
     assert 'href="https://goods.example/items/toolset"' in dom
     assert "1건" in dom
 
