@@ -26,12 +26,7 @@ def search(settings, **kw):
         engine.close()
 
 
-@pytest.fixture(autouse=True)
-def clean_partners(simulator):
-    for partner in simulator.partners:
-        simulator.clear_faults(partner.key)
-        simulator.restore_items(partner.key)
-    yield
+pytestmark = pytest.mark.usefixtures("reset_partners")
 
 
 def test_both_partners_crawled_normalized_stored_and_searchable(simulator, catalog, settings):

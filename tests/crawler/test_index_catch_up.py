@@ -63,15 +63,7 @@ def es_settings(settings, alias):
     engine.close()
 
 
-@pytest.fixture(autouse=True)
-def clean_partners(simulator):
-    for partner in simulator.partners:
-        simulator.clear_faults(partner.key)
-        simulator.restore_items(partner.key)
-    yield
-    for partner in simulator.partners:
-        simulator.clear_faults(partner.key)
-        simulator.restore_items(partner.key)
+pytestmark = pytest.mark.usefixtures("reset_partners")
 
 
 def register(catalog, partner, kind="feed") -> int:
