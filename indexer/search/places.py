@@ -64,10 +64,8 @@ def place_table() -> dict[tuple[str, ...], tuple[str, ...]]:
 def extract_places(text: str) -> tuple[str, list[PlaceWord]]:
     """(the text without its place words, the place words found), longest phrase first."""
     table = place_table()
-    spans = [(m.start(), m.end(), normalize(m.group())) for m in _TOKEN.finditer(text)]
-    # normalize() may split one original token into several; keep a token per original span.
-    tokens = [(start, end, _tokens(raw)) for start, end, raw in spans]
-    flat: list[tuple[int, int, str]] = [(s, e, w) for s, e, words in tokens for w in words]
+    # Each normalized word with the span of the original text it came from (NFKC may split one).
+    flat = [(m.start(), m.end(), word) for m in _TOKEN.finditer(text) for word in _tokens(m.group())]
     found: list[PlaceWord] = []
     cut: list[tuple[int, int]] = []
     i = 0
