@@ -55,8 +55,12 @@ def _spans(text: str, whole: set[str], inside: list[str]) -> list[tuple[int, int
 
 
 def mark(text: str, whole: set[str], inside: list[str]) -> str:
+    return _marked(text, _spans(text, whole, inside))
+
+
+def _marked(text: str, spans: list[tuple[int, int]]) -> str:
     out, last = [], 0
-    for start, end in _spans(text, whole, inside):
+    for start, end in spans:
         out.append(html.escape(text[last:start]))
         out.append(f"<mark>{html.escape(text[start:end])}</mark>")
         last = end
@@ -64,25 +68,26 @@ def mark(text: str, whole: set[str], inside: list[str]) -> str:
     return "".join(out)
 
 
-def snippet(text: str, whole: set[str], inside: list[str], limit: int = SNIPPET_CHARS) -> str:
+def _snippet(text: str, spans: list[tuple[int, int]], limit: int = SNIPPET_CHARS) -> str:
     """At most `limit` characters of the text around its first match, marked."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        spans = _spans(text, whole, inside)
-        first = spans[0][0] if spans else 0
-        start = max(0, min(first - limit // 4, len(text) - limit))
-        piece = text[start:start + limit]
-        text = ("…" if start else "") + piece + ("…" if start + limit < len(text) else "")
-    return mark(text, whole, inside)
+    if len(text) <= limit:
+        return _marked(text, spans)
+    first = spans[0][0] if spans else 0
+    start = max(0, min(first - limit // 4, len(text) - limit))
+    end = start + limit
+    inside = [(max(a, start) - start, min(b, end) - start) for a, b in spans if a < end and b > start]
+    return ("…" if start else "") + _marked(text[start:end], inside) + ("…" if end < len(text) else "")
 
 
 def highlights(doc: dict, query_text: str) -> dict[str, str]:
-    """{"title": marked title, "summary": marked summary (or a description excerpt)}."""
+    """{"title": marked title, "summary": marked summary, or a description excerpt when the
+    summary is missing or holds none of the words and the description does}."""
     whole, inside = query_terms(query_text)
-    summary = doc.get("summary") or ""
-    if not summary or (inside or whole) and not _spans(summary, whole, inside):
-        description = sanitized_html_to_text(doc.get("description_html"))
-        if description and (not summary or _spans(description, whole, inside)):
-            summary = description
-    return {"title": mark(doc.get("title") or "", whole, inside),
-            "summary": snippet(summary, whole, inside)}
+    summary = " ".join((doc.get("summary") or "").split())
+    spans = _spans(summary, whole, inside)
+    if not summary or (not spans and (whole or inside)):
+        description = " ".join(sanitized_html_to_text(doc.get("description_html")).split())
+        found = _spans(description, whole, inside)
+        if description and (not summary or found):
+            summary, spans = description, found
+    return {"title": mark(doc.get("title") or "", whole, inside), "summary": _snippet(summary, spans)}
