@@ -126,6 +126,7 @@ class SqliteFtsBackend:
         self._local = threading.local()
         self._write_lock = WriteLock(self.path)
         self._codes: dict[str, dict[str, int]] = {}
+        self._codes_state: tuple | None = None
         self._cache: OrderedDict[tuple, tuple] = OrderedDict()
         self._cache_lock = threading.Lock()
         conn = self._raw()
@@ -187,8 +188,11 @@ class SqliteFtsBackend:
     def _lookup_codes(self, conn: sqlite3.Connection, field_name: str, values: Iterable[str]) -> list[int]:
         """Codes of filter values; a value never indexed has none (and matches nothing)."""
         values = list(values)
-        if any(v not in self._codes.get(field_name, {}) for v in values):
+        # Reread only when the index changed since: an unknown value (a typo, a guess) would
+        # otherwise cost a table read on every request that names it.
+        if any(v not in self._codes.get(field_name, {}) for v in values) and self._codes_state != self._state(conn):
             self._load_codes(conn)
+            self._codes_state = self._state(conn)
         known = self._codes.get(field_name, {})
         return [known[v] for v in values if v in known]
 
