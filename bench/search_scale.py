@@ -37,7 +37,8 @@ engine's query plan).
 The queries (deterministic too): 1-3 words, Korean two-syllable words (the broad ones included, and
 repeated as popular queries are), longer Korean words, Korean phrases, English words; about half
 with filters: category, district, dong, free, a price range, near a dong with radius_km 2-5 and
-sort=distance; some sorted newest or by price, a few on page 2.
+sort=distance; some sorted newest or by price, a few on page 2. Every query hides what ended before
+the catalog's "today" (`ended_before`), as the portal's searches do by default.
 
 Elasticsearch uses the alias `sharehub-bench` (dropped before each size and at the end); SQLite a
 temporary folder, or `--keep DIR` (DIR/sqlite-SIZE/search.sqlite3 is left there).
@@ -67,7 +68,7 @@ from config import load_settings
 from config.reference import categories, districts, dongs
 from indexer.listing import Listing, Price, search_document
 from indexer.search import SearchError, SearchQuery, open_search
-from indexer.search.query import effective_price, haversine_km
+from indexer.search.query import available_until, effective_price, haversine_km
 
 ES_ALIAS = "sharehub-bench"
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)   # the catalog's "today": fixed, for reproducibility
@@ -531,6 +532,7 @@ def make_queries(n: int, seed: int) -> list[BenchQuery]:
                 fields["sort"] = "price"
         if rng.random() < 0.05:
             fields["page"] = 2
+        fields["ended_before"] = NOW   # what indexer.search.service asks by default
         out.append(BenchQuery(SearchQuery(**fields), kind))
     return out
 
@@ -555,6 +557,9 @@ def not_applied(query: SearchQuery, hits: list[dict[str, Any]]) -> set[str]:
         if query.near and query.radius_km:
             if hit.get("lat") is None or haversine_km(*query.near, hit["lat"], hit["lon"]) > query.radius_km + 0.01:
                 out.add("near/radius_km")
+        if query.ended_before is not None and (until := available_until(hit)) and \
+                _aware(datetime.fromisoformat(until)) < query.ended_before:
+            out.add("ended")
     sort = query.effective_sort
     if len(hits) > 1 and sort != "relevance":
         if sort == "distance":
@@ -568,6 +573,10 @@ def not_applied(query: SearchQuery, hits: list[dict[str, Any]]) -> set[str]:
         if any(b < a - 1e-9 for a, b in zip(keys, keys[1:])):
             out.add(f"sort={sort}")
     return out
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 # -- running --------------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ from indexer.search.query import SearchQuery, SearchResult, available_until, eff
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 TITLE_BOOST = 3.0
 BODY_BOOST = 1.0
 # Facet buckets: large enough to hold every value (Seoul has 25 districts).
@@ -46,6 +46,12 @@ CLUSTER_PRECISION = 40_000
 _ALIAS = re.compile(r"[a-z0-9][a-z0-9._-]{0,200}")
 
 _DATE = {"type": "date", "ignore_malformed": True}
+# Facet fields: their global ordinals are built at refresh, not by the first search after it.
+_FACET = {"type": "keyword", "eager_global_ordinals": True}
+# `until` and `starts` are always set, so that "not ended" and "started by" are one range each:
+# no end = the end of time, no start = its beginning.
+NO_END = "9999-12-31T23:59:59Z"
+NO_START = "0001-01-01T00:00:00Z"
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": False,
@@ -53,20 +59,21 @@ MAPPINGS: dict[str, Any] = {
     "properties": {
         "id": {"type": "keyword"},
         "source_id": {"type": "keyword"},
-        "category": {"type": "keyword"},
-        "district": {"type": "keyword"},
+        "category": _FACET,
+        "district": _FACET,
         "dong": {"type": "keyword"},
-        "platform": {"type": "keyword"},
+        "platform": _FACET,
         # The listing's own id, or its cluster's (the same thing on several platforms): one hit each.
         "cluster": {"type": "keyword"},
         "is_free": {"type": "boolean"},
         "price_amount": {"type": "long", "ignore_malformed": True},
         # What it costs for filters, bands and sorting: 0 when free (indexer.search.query.effective_price).
         "price": {"type": "long", "ignore_malformed": True},
-        "price_band": {"type": "keyword"},
+        "price_band": _FACET,
         # Only members of a cluster with company on other platforms: the facets count those per cluster.
         "clustered": {"type": "boolean"},
         "until": _DATE,
+        "starts": _DATE,
         "published_at": _DATE,
         "updated_at": _DATE,
         "starts_at": _DATE,
@@ -269,7 +276,8 @@ class ElasticsearchBackend:
             "clustered": bool(doc.get("also_on")),
             "price": effective_price(price),
             "price_band": price_band(price),
-            "until": available_until(doc),
+            "until": available_until(doc) or NO_END,
+            "starts": doc.get("starts_at") or NO_START,
             "is_free": None if is_free is None else bool(is_free),
             "price_amount": price.get("amount"),
             "published_at": doc.get("published_at"),
@@ -350,7 +358,15 @@ class ElasticsearchBackend:
         hits = [hit["_source"]["doc"] for hit in resp["hits"]["hits"]]
         aggs = resp.get("aggregations") or {}
         clustered = aggs.get("clustered") or {}
-        total = _count(int(resp["hits"]["total"]["value"]), clustered)
+        clustered_docs = int(clustered.get("doc_count") or 0)
+        if clustered_docs and body["size"]:
+            # Some matches have company on other platforms: the page again, one hit per cluster
+            # (collapsing costs every search a lookup per match; most have nothing to collapse).
+            page = self.search_body(query, self.cluster_precision, collapse=True, facets=False)
+            with self._errors("search"):
+                hits = [hit["_source"]["doc"] for hit in self._client.search(index=self.alias, **page)["hits"]["hits"]]
+        documents = int(resp["hits"]["total"]["value"])
+        total = _count(documents, clustered)
         facets: dict[str, dict[str, int]] = {}
         for name in FACET_SIZES:
             members = {str(b["key"]): b for b in (clustered.get(name) or {}).get("buckets") or []}
@@ -358,15 +374,17 @@ class ElasticsearchBackend:
             counts = {str(b["key"]): _count(b["doc_count"], members.get(str(b["key"])) or {}) for b in buckets}
             facets[name] = dict(sorted(((k, n) for k, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0])))
         # A listing whose price does not say whether it is free counts as not free.
-        facets["free"] = {k: n for k in ("true", "false")
-                          if (n := _count((aggs.get(k) or {}).get("doc_count", 0), clustered.get(k) or {}))}
-        clustered_docs = ((aggs.get("clustered") or {}).get("doc_count") or 0)
+        free_docs = int((aggs.get("true") or {}).get("doc_count", 0))
+        facets["free"] = {k: n for k, docs in (("true", free_docs), ("false", documents - free_docs))
+                          if (n := _count(docs, clustered.get(k) or {}))}
         return SearchResult(total=total, hits=hits, facets=facets,
                             facets_approximate=clustered_docs > self.cluster_precision)
 
     @staticmethod
-    def search_body(query: SearchQuery, cluster_precision: int = CLUSTER_PRECISION) -> dict[str, Any]:
-        """The search request for a query: term and phrase queries over analysed terms only."""
+    def search_body(query: SearchQuery, cluster_precision: int = CLUSTER_PRECISION, *, collapse: bool = False,
+                    facets: bool = True) -> dict[str, Any]:
+        """The search request for a query: term and phrase queries over analysed terms only; with
+        `collapse`, one hit per cluster; with `facets`, the total and the facet counts."""
         groups = [_group_query(group) for group in analysis.query_groups(query.text)]
         filters: list[dict[str, Any]] = []
         must_not: list[dict[str, Any]] = []
@@ -382,11 +400,11 @@ class ElasticsearchBackend:
             bounds = {k: v for k, v in (("gte", query.price_min), ("lte", query.price_max)) if v is not None}
             filters.append({"range": {"price": bounds}})
         if query.available_from is not None:
-            filters.append(_open_or("until", {"gte": query.available_from.isoformat()}))
+            filters.append({"range": {"until": {"gte": query.available_from.isoformat()}}})
         if query.available_to is not None:
-            filters.append(_open_or("starts_at", {"lte": query.available_to.isoformat()}))
+            filters.append({"range": {"starts": {"lte": query.available_to.isoformat()}}})
         if query.ended_before is not None:
-            filters.append(_open_or("until", {"gte": query.ended_before.isoformat()}))
+            filters.append({"range": {"until": {"gte": query.ended_before.isoformat()}}})
         if query.exclude_sources:
             must_not.append({"terms": {"source_id": [str(s) for s in query.exclude_sources]}})
         if query.near is not None:
@@ -421,33 +439,31 @@ class ElasticsearchBackend:
         # counted again as clusters under one filter, and the difference corrected (see _count). Under
         # that filter only, so that no cardinality is computed where no cluster matched.
         clusters = {"clusters": {"cardinality": {"field": "cluster", "precision_threshold": cluster_precision}}}
-        free_filters = {"true": {"filter": {"term": {"is_free": True}}},
-                        "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}}}}
+        # "false" is the total less "true", but cluster members need their own count of clusters.
+        free_filter = {"true": {"filter": {"term": {"is_free": True}}}}
+        free_filters = {**free_filter, "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}}}}
         terms = {name: {"terms": {"field": name, "size": n}} for name, n in FACET_SIZES.items()}
-        return {
+        body: dict[str, Any] = {
             "query": {"bool": {"must": [text_query], "filter": filters, "must_not": must_not}},
             "sort": sort,
-            "collapse": {"field": "cluster"},
             "from_": offset,
             "size": size,
-            "track_total_hits": True,
+            "track_total_hits": facets,
             "source_includes": ["doc"],
-            "aggregations": {
+        }
+        if collapse:
+            body["collapse"] = {"field": "cluster"}
+        if facets:
+            body["aggregations"] = {
                 **terms,
-                **free_filters,
+                **free_filter,
                 "clustered": {"filter": {"term": {"clustered": True}}, "aggregations": {
                     **clusters,
                     **{name: {**agg, "aggregations": clusters} for name, agg in terms.items()},
                     **{name: {**agg, "aggregations": clusters} for name, agg in free_filters.items()},
                 }},
-            },
-        }
-
-
-def _open_or(field: str, bounds: dict[str, Any]) -> dict[str, Any]:
-    """A date range that a listing without the date passes (no end = not ended; no start = open)."""
-    return {"bool": {"should": [{"range": {field: bounds}}, {"bool": {"must_not": [{"exists": {"field": field}}]}}],
-                     "minimum_should_match": 1}}
+            }
+        return body
 
 
 def _count(documents: int, members: dict[str, Any]) -> int:

@@ -1,22 +1,28 @@
 """Embedded search on SQLite FTS5: zero set-up, one file in the data folder.
 
-Three tables:
-- `search_text` holds each document's analysed title and body terms and the API document (JSON); the
-  FTS5 table `search_fts` is an external-content index over it, kept in step by triggers in the same
-  transaction as every write.
-- `search_docs` is narrow: the id and the columns filters and sorts read (price, dates, coordinates,
-  dong, source), so that the rows a filter visits stay in the page cache.
-- `search_codes` numbers the values of the facet fields.
+Tables:
+- `search_text` holds each document's analysed title and body terms, its filter terms and the API
+  document (JSON); the FTS5 table `search_fts` is an external-content index over it, kept in step by
+  triggers in the same transaction as every write.
+- `search_docs` is narrow: the id and the numbers filters and sorts read (price, times as epoch
+  seconds, coordinates, source, cluster).
+- `search_codes` numbers the values of the facet fields and dongs; `search_meta` counts versions;
+  `search_gone` logs the rowids deleted since the readers last looked.
 
-Facet counts are the expensive part of a broad query (a two-syllable word can match 5 % of a
-million listings). So a document's rowid carries its facet values in its low bits — category,
-district, platform, free, price band, and whether it has an end date or a cluster — with a sequence
-number above them. The facet filters are then bit tests on rowids FTS5 already holds, and the facet
-counts of every match come from one `group_concat(rowid)` and numpy bincounts, with no lookup into
-a table and no Python per row. An update gets a new rowid.
+A broad two-syllable word matches 5 % of a million listings, and every search counts facets over all
+its matches. So:
+- a document's rowid carries its facet values in its low bits (category, district, platform, free,
+  price band, has an end, has a cluster) with a sequence number above them; facet counts are numpy
+  bincounts of the matched rowids, and those filters are bit tests;
+- each reader process holds the narrow table as numpy columns, brought up to date from the version
+  counter, the new rowids and the gone log (not reloaded), so price, date, source and distance
+  filters and the newest, price and distance sorts are vector operations, never a lookup per match;
+- dong and map-cell terms in the FTS `filter_terms` column let FTS5 intersect a selective place
+  filter with the words before anything is counted or ranked;
+- BM25 (title weighted over body) ranks the newest RANK_WINDOW matches that pass every filter.
 
 The terms come from indexer.search.analysis, so FTS5 only splits on the spaces we put there; user
-text becomes quoted FTS5 strings, never syntax.
+text becomes quoted FTS5 strings confined to the title and body columns, never syntax.
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ import math
 import sqlite3
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -39,42 +47,53 @@ from indexer.writelock import WriteLock
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
-SCHEMA_VERSION = 3
-# BM25 ranks at most this many matches: a broader query is ranked among its most recently indexed
-# ones (the rest still count in the total and the facets, and are reached by the other sorts).
-RANK_WINDOW = 10_000
-FACET_CACHE_SIZE = 256
+SCHEMA_VERSION = 4
+# BM25 ranks at most this many matches, the most recently indexed that pass the filters; the rest
+# follow, newest first (they still count in the total and the facets, and the other sorts reach them).
+RANK_WINDOW = 2_000
+# Cached match sets (rowids of a query's matches, their facets) per index version, bounded by the
+# number of rowids they hold in all.
+CACHE_ROWIDS = 4_000_000
+# Past this many logged deletions the log is emptied and readers reload their columns once.
+GONE_LOG_LIMIT = 100_000
+# Map cells of the filter terms: about 1.1 km x 1.1 km in Seoul; a radius covering more than
+# MAX_GEO_CELLS of them is filtered on the columns only.
+CELL_LAT = 0.01
+CELL_LON = 0.0125
+MAX_GEO_CELLS = 150
+# Column values standing for "none" (the SQL writes them, numpy compares them).
+LOW = -(1 << 62)
+HIGH = 1 << 62
 
 # rowid = seq << SEQ_SHIFT | facet bits. (name, shift, width)
 _BITS = {"category": (0, 5), "district": (5, 5), "platform": (10, 10), "free": (20, 2), "price_band": (22, 3),
          "has_until": (25, 1), "clustered": (26, 1)}
 SEQ_SHIFT = 27
-_CODED = ("category", "district", "platform", "price_band")
+_CODED = ("category", "district", "platform", "price_band", "dong")
 _FREE_CODES = {None: 0, False: 1, True: 2}
 _BAND_CODES = {key: i + 1 for i, (key, _, _) in enumerate(PRICE_BANDS)}
 
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', 1), ('version', 0), ('next_seq', 1);
 CREATE TABLE IF NOT EXISTS search_docs (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL UNIQUE,
     source_id INTEGER,
-    dong TEXT,
     price INTEGER,
-    published TEXT,
-    starts TEXT,
-    until TEXT,
+    published INTEGER,
+    starts INTEGER,
+    until INTEGER,
     lat REAL,
     lon REAL,
     cluster TEXT
 );
 CREATE INDEX IF NOT EXISTS search_docs_source ON search_docs(source_id);
-CREATE INDEX IF NOT EXISTS search_docs_published ON search_docs(published);
-CREATE INDEX IF NOT EXISTS search_docs_price ON search_docs(price) WHERE price IS NOT NULL;
-CREATE INDEX IF NOT EXISTS search_docs_lat ON search_docs(lat, lon) WHERE lat IS NOT NULL;
 CREATE TABLE IF NOT EXISTS search_text (
     rowid INTEGER PRIMARY KEY,
     title_terms TEXT NOT NULL,
     body_terms TEXT NOT NULL,
+    filter_terms TEXT NOT NULL,
     doc TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS search_codes (
@@ -83,38 +102,115 @@ CREATE TABLE IF NOT EXISTS search_codes (
     code INTEGER NOT NULL,
     PRIMARY KEY (field, value)
 );
+CREATE TABLE IF NOT EXISTS search_gone (seq INTEGER PRIMARY KEY, rowid INTEGER NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
-    title_terms, body_terms,
+    title_terms, body_terms, filter_terms,
     content='search_text', content_rowid='rowid',
     tokenize="unicode61 remove_diacritics 0 tokenchars '_'"
 );
 CREATE TRIGGER IF NOT EXISTS search_text_ai AFTER INSERT ON search_text BEGIN
-    INSERT INTO search_fts(rowid, title_terms, body_terms)
-    VALUES (new.rowid, new.title_terms, new.body_terms);
+    INSERT INTO search_fts(rowid, title_terms, body_terms, filter_terms)
+    VALUES (new.rowid, new.title_terms, new.body_terms, new.filter_terms);
 END;
 """
-_DELETE_TRIGGER = """
+# Apart, so that clear() can drop them and create them again inside its transaction.
+_DELETE_TRIGGERS = ("""
 CREATE TRIGGER IF NOT EXISTS search_text_ad AFTER DELETE ON search_text BEGIN
-    INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms)
-    VALUES ('delete', old.rowid, old.title_terms, old.body_terms);
-END
-"""
+    INSERT INTO search_fts(search_fts, rowid, title_terms, body_terms, filter_terms)
+    VALUES ('delete', old.rowid, old.title_terms, old.body_terms, old.filter_terms);
+END""", """
+CREATE TRIGGER IF NOT EXISTS search_docs_ad AFTER DELETE ON search_docs BEGIN
+    INSERT INTO search_gone (rowid) VALUES (old.rowid);
+END""")
+_TEXT_COLUMNS = "{title_terms body_terms}"
+# The narrow table as the readers' columns: (name, SQL, numpy type).
+_COLUMNS = (("rowid", "rowid", np.int64), ("price", "coalesce(price, -1)", np.int64),
+            ("published", f"coalesce(published, {LOW})", np.int64), ("starts", f"coalesce(starts, {LOW})", np.int64),
+            ("until", f"coalesce(until, {HIGH})", np.int64), ("lat", "coalesce(lat, 999)", np.float64),
+            ("lon", "coalesce(lon, 999)", np.float64), ("source", "coalesce(source_id, -1)", np.int64))
 
 
 def fts_match_expression(text: str, any_word: bool = False) -> str | None:
-    """FTS5 MATCH expression from user text: the groups AND-ed (or OR-ed), terms quoted as strings."""
+    """FTS5 MATCH expression from user text: the groups AND-ed (or OR-ed), terms quoted as strings,
+    in the title and body columns only."""
     groups = analysis.query_groups(text)
     if not groups:
         return None
     # One quoted string per group: FTS5 reads it as a phrase of the terms it contains, and
     # nothing inside a string is syntax.
     joiner = " OR " if any_word else " AND "
-    return joiner.join(dict.fromkeys('"' + " ".join(group).replace('"', '""') + '"' for group in groups))
+    phrases = joiner.join(dict.fromkeys('"' + " ".join(group).replace('"', '""') + '"' for group in groups))
+    return f"{_TEXT_COLUMNS} : ({phrases})"
 
 
 def _bit(name: str, column: str = "rowid") -> str:
     shift, width = _BITS[name]
     return f"(({column} >> {shift}) & {(1 << width) - 1})"
+
+
+def _bits_of(rowids: np.ndarray, name: str) -> np.ndarray:
+    shift, width = _BITS[name]
+    return (rowids >> shift) & ((1 << width) - 1)
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return int(math.floor((lat + 90.0) / CELL_LAT)), int(math.floor((lon + 180.0) / CELL_LON))
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The narrow table at one version, sorted by rowid (see _COLUMNS)."""
+    generation: int
+    version: int
+    gone_seq: int
+    max_rowid: int
+    arrays: dict[str, np.ndarray]
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        try:
+            return self.arrays[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass
+class _Plan:
+    """How a query runs: the FTS expression (None: every document), the SQL bit tests the ranking
+    statement adds, and the numpy tests of the bits and the columns."""
+    match: str | None
+    bit_sql: list[str]
+    bit_tests: list[tuple[str, tuple[int, ...], bool]]   # (field, codes, negate)
+    price: tuple[int | None, int | None] | None = None
+    available_from: int | None = None
+    available_to: int | None = None
+    ended_before: int | None = None
+    exclude_sources: tuple[int, ...] = ()
+    near: tuple[float, float] | None = None
+    radius_km: float | None = None
+
+    def key(self) -> tuple:
+        return (self.match, tuple(self.bit_sql), self.price, self.available_from, self.available_to,
+                self.ended_before, self.exclude_sources, self.near, self.radius_km)
+
+    @property
+    def needs_columns(self) -> bool:
+        return bool(self.price or self.available_from is not None or self.available_to is not None
+                    or self.ended_before is not None or self.exclude_sources or self.near)
+
+
+@dataclass
+class _Matches:
+    """A query's matches at one index version."""
+    candidates: np.ndarray   # rowids the ranking statement sees (FTS expression and bit tests)
+    rowids: np.ndarray       # of those, the ones passing every filter (ascending)
+    positions: np.ndarray    # their index in the columns
+    distances: np.ndarray | None
+    total: int
+    facets: dict[str, dict[str, int]]
+
+    @property
+    def size(self) -> int:
+        return len(self.candidates) + len(self.rowids)
 
 
 class SqliteFtsBackend:
@@ -127,18 +223,23 @@ class SqliteFtsBackend:
         self._write_lock = WriteLock(self.path)
         self._codes: dict[str, dict[str, int]] = {}
         self._codes_state: tuple | None = None
-        self._cache: OrderedDict[tuple, tuple] = OrderedDict()
+        self._columns_snapshot: _Columns | None = None
+        self._columns_lock = threading.Lock()
+        self._cache: OrderedDict[tuple, Any] = OrderedDict()   # _Matches, or the rowids of an FTS match
+        self._cache_sizes: dict[tuple, int] = {}
+        self._cache_rowids = 0
         self._cache_lock = threading.Lock()
         conn = self._raw()
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if version != SCHEMA_VERSION:
             # The index is derived from the catalog: an index of another layout is dropped and
             # rebuilt empty (`sharehub reindex` fills it).
-            conn.executescript("DROP TABLE IF EXISTS search_fts; DROP TABLE IF EXISTS search_docs;"
-                               " DROP TABLE IF EXISTS search_text; DROP TABLE IF EXISTS search_codes;")
+            for table in ("search_fts", "search_docs", "search_text", "search_codes", "search_meta", "search_gone"):
+                conn.execute(f"DROP TABLE IF EXISTS {table}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.executescript(_SCHEMA)
-        conn.execute(_DELETE_TRIGGER)
+        for trigger in _DELETE_TRIGGERS:
+            conn.execute(trigger)
 
     def _connect(self, write: bool = True) -> "_Transaction":
         return _Transaction(self._raw(), immediate=write, lock=self._write_lock if write else None)
@@ -153,7 +254,7 @@ class SqliteFtsBackend:
                 raise SearchError(f"sqlite: unable to open search index {self.path}: {exc}") from exc
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: the narrow table and the FTS index
+            conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: the FTS index's hot pages
             conn.execute("PRAGMA mmap_size=1073741824")
             self._local.conn = conn
         return conn
@@ -178,7 +279,7 @@ class SqliteFtsBackend:
             code = known.get(value)
         if code is None:
             code = len(known) + 1
-            if code >= 1 << _BITS[field_name][1]:
+            if field_name in _BITS and code >= 1 << _BITS[field_name][1]:
                 raise SearchError(f"sqlite: more than {(1 << _BITS[field_name][1]) - 1} distinct"
                                   f" {field_name} values; the embedded index cannot hold more")
             conn.execute("INSERT INTO search_codes (field, value, code) VALUES (?,?,?)", (field_name, value, code))
@@ -204,25 +305,32 @@ class SqliteFtsBackend:
         with self._connect() as conn:
             return self._index_in(conn, docs)
 
-    def _row(self, conn: sqlite3.Connection, doc: dict[str, Any], seq: int) -> tuple:
+    def _row(self, conn: sqlite3.Connection, doc: dict[str, Any], seq: int) -> tuple[tuple, str]:
+        """The search_docs row of a document and its filter terms."""
         price = doc.get("price") or {}
-        until = _sortable_time(available_until(doc))
+        until = _epoch(available_until(doc))
         cluster = _cluster(doc)
         lat, lon = doc.get("lat"), doc.get("lon")
         if not (isinstance(lat, (int, float)) and isinstance(lon, (int, float))
-                and math.isfinite(lat) and math.isfinite(lon)):
+                and math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             lat = lon = None
+        free = _FREE_CODES[None if price.get("is_free") is None else bool(price.get("is_free"))]
         bits = (self._code(conn, "category", doc.get("category"))
                 | self._code(conn, "district", doc.get("district")) << _BITS["district"][0]
                 | self._code(conn, "platform", doc.get("platform") or None) << _BITS["platform"][0]
-                | _FREE_CODES[None if price.get("is_free") is None else bool(price.get("is_free"))]
-                << _BITS["free"][0]
+                | free << _BITS["free"][0]
                 | self._code(conn, "price_band", price_band(price)) << _BITS["price_band"][0]
                 | (until is not None) << _BITS["has_until"][0]
                 | (cluster is not None) << _BITS["clustered"][0])
-        return (seq << SEQ_SHIFT | bits, doc["id"], doc.get("source_id"), doc.get("dong"), effective_price(price),
-                _sortable_time(doc.get("published_at")), _sortable_time(doc.get("starts_at")), until,
-                lat, lon, cluster)
+        filter_terms = []
+        dong = self._code(conn, "dong", doc.get("dong") or None)
+        if dong:
+            filter_terms.append(f"_n{dong}")
+        if lat is not None:
+            filter_terms.append("_g%d_%d" % _cell(lat, lon))
+        row = (seq << SEQ_SHIFT | bits, doc["id"], doc.get("source_id"), effective_price(price),
+               _epoch(doc.get("published_at")), _epoch(doc.get("starts_at")), until, lat, lon, cluster)
+        return row, " ".join(filter_terms)
 
     @staticmethod
     def _delete_ids(conn: sqlite3.Connection, ids: list[str]) -> None:
@@ -241,12 +349,14 @@ class SqliteFtsBackend:
         if ids:
             with self._connect() as conn:
                 self._delete_ids(conn, ids)
+                self._limit_gone_log(conn)
 
     def delete_source(self, source_id: int) -> None:
         with self._connect() as conn:
             conn.execute("DELETE FROM search_text WHERE rowid IN (SELECT rowid FROM search_docs WHERE source_id = ?)",
                          (source_id,))
             conn.execute("DELETE FROM search_docs WHERE source_id = ?", (source_id,))
+            self._limit_gone_log(conn)
 
     def clear(self) -> None:
         with self._connect() as conn:
@@ -254,12 +364,24 @@ class SqliteFtsBackend:
 
     @staticmethod
     def _clear(conn: sqlite3.Connection) -> None:
-        # 'delete-all' empties the FTS index at once; the delete trigger would do it row by row.
+        # 'delete-all' empties the FTS index at once; the delete triggers would go row by row. The
+        # readers see a new generation and load their columns afresh.
         conn.execute("DROP TRIGGER IF EXISTS search_text_ad")
+        conn.execute("DROP TRIGGER IF EXISTS search_docs_ad")
         conn.execute("INSERT INTO search_fts(search_fts) VALUES ('delete-all')")
         conn.execute("DELETE FROM search_text")
         conn.execute("DELETE FROM search_docs")
-        conn.execute(_DELETE_TRIGGER)
+        conn.execute("DELETE FROM search_gone")
+        conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
+        for trigger in _DELETE_TRIGGERS:
+            conn.execute(trigger)
+
+    @staticmethod
+    def _limit_gone_log(conn: sqlite3.Connection) -> None:
+        first, last = conn.execute("SELECT min(seq), max(seq) FROM search_gone").fetchone()
+        if first is not None and last - first >= GONE_LOG_LIMIT:
+            conn.execute("DELETE FROM search_gone")
+            conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
 
     def rebuild(self, batches: Iterable[list[dict[str, Any]]]) -> int:
         """Replace every document in one transaction: searches see the old index until it commits."""
@@ -276,16 +398,20 @@ class SqliteFtsBackend:
         if not prepared:
             return 0
         self._delete_ids(conn, [doc["id"] for doc in docs])
-        seq = (conn.execute("SELECT coalesce(max(rowid), 0) FROM search_docs").fetchone()[0] >> SEQ_SHIFT) + 1
+        # Sequence numbers only grow (kept in search_meta, not max(rowid), which falls when the
+        # newest document is deleted): the readers take every rowid above the last they saw as new.
+        seq = conn.execute("SELECT value FROM search_meta WHERE key = 'next_seq'").fetchone()[0]
         doc_rows, text_rows = [], []
         for offset, (doc, title_terms, body_terms, payload) in enumerate(prepared):
-            row = self._row(conn, doc, seq + offset)
+            row, filter_terms = self._row(conn, doc, seq + offset)
             doc_rows.append(row)
-            text_rows.append((row[0], title_terms, body_terms, payload))
-        conn.executemany("INSERT INTO search_docs (rowid, id, source_id, dong, price, published,"
-                         " starts, until, lat, lon, cluster) VALUES (?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
-        conn.executemany("INSERT INTO search_text (rowid, title_terms, body_terms, doc) VALUES (?,?,?,?)",
-                         text_rows)
+            text_rows.append((row[0], title_terms, body_terms, filter_terms, payload))
+        conn.execute("UPDATE search_meta SET value = ? WHERE key = 'next_seq'", (seq + len(prepared),))
+        conn.executemany("INSERT INTO search_docs (rowid, id, source_id, price, published, starts, until,"
+                         " lat, lon, cluster) VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
+        conn.executemany("INSERT INTO search_text (rowid, title_terms, body_terms, filter_terms, doc)"
+                         " VALUES (?,?,?,?,?)", text_rows)
+        self._limit_gone_log(conn)
         return len(prepared)
 
     def count(self) -> int:
@@ -293,9 +419,13 @@ class SqliteFtsBackend:
             return conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
 
     def optimize(self) -> None:
-        """Merge the FTS5 index segments (housekeeping; searches go on meanwhile)."""
+        """Merge the FTS5 index segments and empty the deletion log (housekeeping; searches go on
+        meanwhile, and load their columns afresh once after it)."""
         with self._connect() as conn:
             conn.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            if conn.execute("SELECT 1 FROM search_gone LIMIT 1").fetchone():
+                conn.execute("DELETE FROM search_gone")
+                conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
@@ -303,6 +433,59 @@ class SqliteFtsBackend:
             conn.close()
             self._local.conn = None
         self._write_lock.close()
+
+    # -- the readers' columns ----------------------------------------------------------------
+    def _state(self, conn: sqlite3.Connection) -> tuple[int, int]:
+        """(generation, version) of the index as this transaction sees it."""
+        rows = dict(conn.execute("SELECT key, value FROM search_meta WHERE key IN ('generation', 'version')"))
+        return rows.get("generation", 0), rows.get("version", 0)
+
+    def _columns(self, conn: sqlite3.Connection, state: tuple[int, int]) -> _Columns:
+        snapshot = self._columns_snapshot
+        if snapshot is not None and (snapshot.generation, snapshot.version) == state:
+            return snapshot
+        with self._columns_lock:
+            snapshot = self._columns_snapshot
+            if snapshot is not None and snapshot.generation == state[0] and snapshot.version >= state[1]:
+                # Another thread already brought them to this version or past it: rowids this
+                # transaction cannot see yet are simply not among its matches.
+                return snapshot
+            if snapshot is None or snapshot.generation != state[0]:
+                fresh = self._load_columns(conn, state, None)
+            else:
+                fresh = self._load_columns(conn, state, snapshot)
+            self._columns_snapshot = fresh
+            return fresh
+
+    @staticmethod
+    def _load_columns(conn: sqlite3.Connection, state: tuple[int, int], base: _Columns | None) -> _Columns:
+        """The columns at `state`: all of them, or `base` less what was deleted since, plus what is
+        new (rowids above the highest it holds)."""
+        after = base.max_rowid if base is not None else -1
+        inner = ", ".join(f"{sql} AS c{i}" for i, (_, sql, _) in enumerate(_COLUMNS))
+        row = conn.execute(f"SELECT {', '.join(f'group_concat(c{i})' for i in range(len(_COLUMNS)))} FROM"
+                           f" (SELECT {inner} FROM search_docs WHERE rowid > ? ORDER BY rowid)", (after,)).fetchone()
+        new = {name: _parse(text, dtype) for (name, _, dtype), text in zip(_COLUMNS, row)}
+        for name in ("lat", "lon"):
+            new[name][new[name] > 900] = np.nan
+        gone_seq = base.gone_seq if base is not None else 0
+        if base is None:
+            gone_seq = conn.execute("SELECT coalesce(max(seq), 0) FROM search_gone").fetchone()[0]
+            arrays = new
+        else:
+            gone_text, last = conn.execute("SELECT group_concat(rowid), max(seq) FROM search_gone WHERE seq > ?",
+                                           (gone_seq,)).fetchone()
+            keep = None
+            if gone_text:
+                gone = np.unique(_parse(gone_text, np.int64))
+                keep = ~_contains(gone, base.rowid)
+                gone_seq = last
+            arrays = {name: (np.concatenate((base.arrays[name][keep], new[name])) if keep is not None
+                             else np.concatenate((base.arrays[name], new[name])))
+                      for name, _, _ in _COLUMNS}
+        max_rowid = int(arrays["rowid"][-1]) if len(arrays["rowid"]) else max(after, 0)
+        return _Columns(generation=state[0], version=state[1], gone_seq=gone_seq, max_rowid=max_rowid,
+                        arrays=arrays)
 
     # -- reading -------------------------------------------------------------------------
     def search(self, query: SearchQuery) -> SearchResult:
@@ -315,113 +498,167 @@ class SqliteFtsBackend:
                 raise SearchError(f"sqlite: search failed: {exc}") from exc
 
     def _search(self, conn: sqlite3.Connection, query: SearchQuery) -> SearchResult:
-        match = fts_match_expression(query.text, query.match_any)
-        if query.text.strip() and match is None:
+        text = fts_match_expression(query.text, query.match_any)
+        if query.text.strip() and text is None:
             return SearchResult(total=0, facets=_empty_facets())  # only punctuation: nothing to find
-        where, params, needs_docs = self._filters(conn, query)
-        if where is None:
+        state = self._state(conn)
+        plan = self._plan(conn, query, text, state)
+        if plan is None:
             return SearchResult(total=0, facets=_empty_facets())
-        if match is not None:
-            source = "search_fts f" + (" JOIN search_docs d ON d.rowid = f.rowid" if needs_docs else "")
-            where.insert(0, "search_fts MATCH ?")
-            params.insert(0, match)
-            rowid = "f.rowid"
-        else:
-            source = "search_docs d"
-            rowid = "d.rowid"
-        where = [w.replace("{rowid}", rowid) for w in where]
-        where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-        rowids, total, facets = self._matches(conn, rowid, source, where_sql, params)
-        if total == 0:
-            return SearchResult(total=0, facets=facets)
-        clustered = bool(np.any((rowids >> _BITS["clustered"][0]) & 1))
-        hits = self._page(conn, query, match, rowid, source, where, params, rowids, clustered)
-        return SearchResult(total=total, hits=hits, facets=facets)
+        columns = self._columns(conn, state)
+        matches = self._matches(conn, plan, columns, state)
+        if matches.total == 0:
+            return SearchResult(total=0, facets=matches.facets)
+        hits = self._page(conn, query, plan, text, columns, matches)
+        return SearchResult(total=matches.total, hits=hits, facets=matches.facets)
 
-    def _filters(self, conn, query: SearchQuery) -> tuple[list[str] | None, list[Any], bool]:
-        """SQL conditions ({rowid} stands for the matched rowid) and whether they read search_docs."""
-        where: list[str] = []
-        params: list[Any] = []
-        needs_docs = False
+    def _plan(self, conn, query: SearchQuery, text: str | None, state) -> _Plan | None:
+        """None when a filter names a value the index never had (nothing can match)."""
+        bit_sql: list[str] = []
+        bit_tests: list[tuple[str, tuple[int, ...], bool]] = []
         for name, values in (("category", query.categories), ("district", query.districts),
                              ("platform", query.platforms)):
             if values:
-                codes = self._lookup_codes(conn, name, values)
+                codes = tuple(self._lookup_codes(conn, name, values))
                 if not codes:
-                    return None, [], False
-                where.append(f"{_bit(name, '{rowid}')} IN ({','.join(map(str, codes))})")
-        if query.free is True:
-            where.append(f"{_bit('free', '{rowid}')} = {_FREE_CODES[True]}")
-        elif query.free is False:
-            where.append(f"{_bit('free', '{rowid}')} != {_FREE_CODES[True]}")
+                    return None
+                bit_sql.append(f"{_bit(name)} IN ({','.join(map(str, codes))})")
+                bit_tests.append((name, codes, False))
+        if query.free is not None:
+            bit_sql.append(f"{_bit('free')} {'=' if query.free else '!='} {_FREE_CODES[True]}")
+            bit_tests.append(("free", (_FREE_CODES[True],), not query.free))
+        price = None
+        if query.price_min is not None or query.price_max is not None:
+            price = (query.price_min, query.price_max)
+            low, high = query.price_min or 0, query.price_max
+            bands = tuple(_BAND_CODES[key] for key, band_low, band_high in PRICE_BANDS
+                          if (high is None or band_low <= high) and (band_high is None or band_high >= low))
+            if not bands:
+                return None
+            bit_sql.append(f"{_bit('price_band')} IN ({','.join(map(str, bands))})")
+            bit_tests.append(("price_band", bands, False))
+        terms: list[str] = []
         if query.dongs:
-            needs_docs = True
-            where.append(f"d.dong IN ({','.join('?' * len(query.dongs))})")
-            params.extend(query.dongs)
-        if query.price_min is not None:
-            needs_docs = True
-            where.append("d.price >= ?")
-            params.append(query.price_min)
-        if query.price_max is not None:
-            needs_docs = True
-            where.append("d.price <= ?")
-            params.append(query.price_max)
-        if query.available_from is not None:
-            needs_docs = True
-            where.append("(d.until IS NULL OR d.until >= ?)")
-            params.append(_sortable_time(query.available_from.isoformat()))
-        if query.available_to is not None:
-            needs_docs = True
-            where.append("(d.starts IS NULL OR d.starts <= ?)")
-            params.append(_sortable_time(query.available_to.isoformat()))
-        if query.exclude_sources:
-            needs_docs = True
-            where.append(f"(d.source_id IS NULL OR d.source_id NOT IN ({','.join('?' * len(query.exclude_sources))}))")
-            params.extend(query.exclude_sources)
-        if query.near is not None and query.radius_km is not None:
-            needs_docs = True
-            lat, lon = query.near
-            dlat = math.degrees(query.radius_km / EARTH_RADIUS_KM)
-            dlon = dlat / max(math.cos(math.radians(lat)) - dlat / 57.3, 1e-6)
-            where.append("d.lat BETWEEN ? AND ? AND d.lon BETWEEN ? AND ?")
-            params.extend([lat - dlat, lat + dlat, lon - dlon, lon + dlon])
-            where.append(f"{_distance_sql()} <= ?")
-            params.extend([lat, lat, lon, query.radius_km])
-        elif query.near is not None:
-            needs_docs = True
-            where.append("d.lat IS NOT NULL AND d.lon IS NOT NULL")
-        if query.ended_before is not None:
-            ended = _sortable_time(query.ended_before.isoformat())
-            if needs_docs:
-                where.append("(d.until IS NULL OR d.until >= ?)")
-            else:
-                # Most listings have no end: only those that do are looked up.
-                where.append(f"({_bit('has_until', '{rowid}')} = 0 OR"
-                             " (SELECT until FROM search_docs WHERE rowid = {rowid}) >= ?)")
-            params.append(ended)
-        return where, params, needs_docs
+            codes = self._lookup_codes(conn, "dong", query.dongs)
+            if not codes:
+                return None
+            terms.append("filter_terms : (" + " OR ".join(f'"_n{code}"' for code in codes) + ")")
+        if query.near is not None and query.radius_km is not None and text and query.effective_sort == "relevance":
+            # Only BM25 gains from them (it ranks fewer rows); otherwise the columns are faster.
+            cells = _cells_within(query.near, query.radius_km)
+            if cells is not None:
+                terms.append("filter_terms : (" + " OR ".join(f'"_g{a}_{b}"' for a, b in cells) + ")")
+        match = " AND ".join(([f"({text})"] if text else []) + terms) or None
+        return _Plan(match=match, bit_sql=bit_sql, bit_tests=bit_tests, price=price,
+                     available_from=_epoch_of(query.available_from), available_to=_epoch_of(query.available_to),
+                     ended_before=_epoch_of(query.ended_before), exclude_sources=tuple(query.exclude_sources),
+                     near=query.near, radius_km=query.radius_km)
 
-    def _matches(self, conn, rowid: str, source: str, where_sql: str, params: list[Any]):
-        """The rowids of every match (ascending), the total and the facets; cached per index state."""
-        key = (source, where_sql, tuple(params))
-        state = self._state(conn)
+    def _matches(self, conn, plan: _Plan, columns: _Columns, state) -> _Matches:
+        """Every match of a plan and its facets; cached per index version."""
+        key = (plan.key(), state)
         with self._cache_lock:
             cached = self._cache.get(key)
-            if cached is not None and cached[0] == state:
+            if cached is not None:
                 self._cache.move_to_end(key)
-                return cached[1:]
-        joined = conn.execute(f"SELECT group_concat({rowid}) FROM {source}{where_sql}", params).fetchone()[0]
-        rowids = np.fromstring(joined, dtype=np.int64, sep=",") if joined else np.empty(0, dtype=np.int64)
+                return cached
+        if plan.match is not None:
+            candidates = self._fts_rowids(conn, plan.match, state)
+        else:
+            candidates = columns.rowid
+        keep = np.ones(len(candidates), dtype=bool)
+        for name, codes, negate in plan.bit_tests:
+            hit = np.isin(_bits_of(candidates, name), codes)
+            keep &= ~hit if negate else hit
+        candidates = candidates[keep] if not keep.all() else candidates
+        rowids, positions, distances = self._filter_columns(plan, columns, candidates)
         total, facets = self._facets(conn, rowids)
-        with self._cache_lock:
-            self._cache[key] = (state, rowids, total, facets)
-            while len(self._cache) > FACET_CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return rowids, total, facets
+        matches = _Matches(candidates=candidates, rowids=rowids, positions=positions, distances=distances,
+                           total=total, facets=facets)
+        self._remember(key, matches, matches.size)
+        return matches
 
-    def _state(self, conn) -> tuple:
-        # data_version changes when another connection commits; our own writes change total_changes.
-        return (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes, id(conn))
+    def _fts_rowids(self, conn, match: str, state) -> np.ndarray:
+        """The rowids an FTS expression matches (ascending); cached per index version, because the
+        same words come back with other filters."""
+        key = ("fts", match, state)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        joined = conn.execute("SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH ?",
+                              (match,)).fetchone()[0]
+        rowids = _parse(joined, np.int64)
+        if len(rowids) > 1 and not bool(np.all(rowids[1:] > rowids[:-1])):
+            rowids = np.unique(rowids)
+        self._remember(key, rowids, len(rowids))
+        return rowids
+
+    def _remember(self, key: tuple, value: Any, size: int) -> None:
+        with self._cache_lock:
+            if key in self._cache:
+                return
+            self._cache[key] = value
+            self._cache_sizes[key] = size
+            self._cache_rowids += size
+            while self._cache and self._cache_rowids > CACHE_ROWIDS:
+                dropped, _ = self._cache.popitem(last=False)
+                self._cache_rowids -= self._cache_sizes.pop(dropped)
+
+    @staticmethod
+    def _filter_columns(plan: _Plan, columns: _Columns, candidates: np.ndarray):
+        """The candidates passing the column filters, their positions in the columns, distances."""
+        if candidates is columns.rowid:
+            positions = np.arange(len(candidates))
+        else:
+            positions = np.searchsorted(columns.rowid, candidates)
+            positions[positions >= len(columns.rowid)] = 0
+            present = columns.rowid[positions] == candidates if len(columns.rowid) else np.zeros(len(candidates), bool)
+            if not present.all():   # deleted since the FTS snapshot (another thread's newer columns)
+                candidates, positions = candidates[present], positions[present]
+        keep = np.ones(len(candidates), dtype=bool)
+        if plan.price is not None:
+            price = columns.price[positions]
+            keep &= price >= 0
+            if plan.price[0] is not None:
+                keep &= price >= plan.price[0]
+            if plan.price[1] is not None:
+                keep &= price <= plan.price[1]
+        if plan.available_from is not None:
+            keep &= columns.until[positions] >= plan.available_from
+        if plan.available_to is not None:
+            keep &= columns.starts[positions] <= plan.available_to
+        if plan.ended_before is not None:
+            # Most listings have no end: only those that do are read.
+            has_until = _bits_of(candidates, "has_until").astype(bool)
+            if has_until.any():
+                ended = np.zeros(len(candidates), dtype=bool)
+                ended[has_until] = columns.until[positions[has_until]] < plan.ended_before
+                keep &= ~ended
+        if plan.exclude_sources:
+            keep &= ~np.isin(columns.source[positions], np.array(plan.exclude_sources, dtype=np.int64))
+        distances = None
+        if plan.near is not None:
+            lat, lon = plan.near
+            keep &= ~np.isnan(columns.lat[positions])
+            if plan.radius_km is not None:
+                # A bounding box first, then the exact distance of what is inside it.
+                dlat = math.degrees(plan.radius_km / EARTH_RADIUS_KM)
+                dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.999))), 1e-6)
+                plat, plon = columns.lat[positions], columns.lon[positions]
+                with np.errstate(invalid="ignore"):
+                    keep &= (np.abs(plat - lat) <= dlat) & (np.abs(plon - lon) <= dlon)
+        if not keep.all():
+            candidates, positions = candidates[keep], positions[keep]
+        if plan.near is not None:
+            lat, lon = plan.near
+            distances = _haversine(lat, lon, columns.lat[positions], columns.lon[positions])
+            if plan.radius_km is not None:
+                inside = distances <= plan.radius_km
+                if not inside.all():
+                    candidates, positions, distances = candidates[inside], positions[inside], distances[inside]
+        return candidates, positions, distances
 
     def _facets(self, conn, rowids: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
         if not len(rowids):
@@ -431,29 +668,25 @@ class SqliteFtsBackend:
         names = {name: {code: value for value, code in self._codes.get(name, {}).items()}
                  for name in ("category", "district", "platform")}
         names["price_band"] = {code: key for key, code in _BAND_CODES.items()}
-        clustered_mask = ((rowids >> _BITS["clustered"][0]) & 1).astype(bool)
-        alone = rowids[~clustered_mask]
+        clustered_mask = _bits_of(rowids, "clustered").astype(bool)
+        any_clustered = bool(clustered_mask.any())
         facets: dict[str, dict[str, int]] = {}
         values_of: dict[str, np.ndarray] = {}
         for name in ("category", "district", "platform", "price_band"):
-            shift, width = _BITS[name]
-            values_of[name] = (rowids >> shift) & ((1 << width) - 1)
-            counts = np.bincount(values_of[name][~clustered_mask], minlength=1 << width)
+            values_of[name] = _bits_of(rowids, name)
+            alone = values_of[name][~clustered_mask] if any_clustered else values_of[name]
+            counts = np.bincount(alone, minlength=1 << _BITS[name][1])
             facets[name] = {names[name].get(code, str(code)): int(n) for code, n in enumerate(counts)
                             if code and n}
-        free_codes = (rowids >> _BITS["free"][0]) & 3
-        facets["free"] = {"true": int(np.count_nonzero(free_codes[~clustered_mask] == _FREE_CODES[True])),
-                          "false": int(np.count_nonzero(free_codes[~clustered_mask] != _FREE_CODES[True]))}
-        total = len(alone)
-        if clustered_mask.any():
+        free_codes = _bits_of(rowids, "free")
+        alone_free = free_codes[~clustered_mask] if any_clustered else free_codes
+        free_count = int(np.count_nonzero(alone_free == _FREE_CODES[True]))
+        facets["free"] = {"true": free_count, "false": len(alone_free) - free_count}
+        total = len(alone_free)
+        if any_clustered:
             # Members of one thing listed on several platforms count once per facet value.
             members = rowids[clustered_mask]
-            cluster_of: dict[int, str] = {}
-            for start in range(0, len(members), 500):
-                chunk = [int(r) for r in members[start:start + 500]]
-                cluster_of.update(conn.execute(
-                    f"SELECT rowid, cluster FROM search_docs WHERE rowid IN ({','.join('?' * len(chunk))})",
-                    chunk).fetchall())
+            cluster_of = self._clusters_of(conn, members)
             total += len(set(cluster_of.values()))
             seen: dict[tuple[str, str], set[str]] = {}
             for position in np.flatnonzero(clustered_mask):
@@ -473,57 +706,145 @@ class SqliteFtsBackend:
         facets["free"] = {k: facets["free"][k] for k in ("true", "false") if k in facets["free"]}
         return total, facets
 
-    def _page(self, conn, query: SearchQuery, match: str | None, rowid: str, source: str, where: list[str],
-              params: list[Any], rowids: np.ndarray, clustered: bool) -> list[dict[str, Any]]:
-        sort = query.effective_sort
-        where, params = list(where), list(params)
-        ranked = sort == "relevance" and match is not None
-        if ranked and len(rowids) > RANK_WINDOW:
-            where.append(f"{rowid} >= ?")
-            params.append(int(np.partition(rowids, len(rowids) - RANK_WINDOW)[len(rowids) - RANK_WINDOW]))
-        if "search_docs d" not in source and (not ranked or clustered or query.near is not None):
-            source += " JOIN search_docs d ON d.rowid = f.rowid"
-        joined = "search_docs d" in source
-        columns = [f"{rowid} AS rid"]
-        column_params: list[Any] = []
-        if ranked:
-            columns.append(f"bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}) AS score")
-            # Ties go to the most recently indexed; reading each match's date would cost a lookup.
-            order = "score, rid DESC"
-        elif sort == "price":
-            order = "d.price IS NULL, d.price, d.published IS NULL, d.published DESC, rid DESC"
-        elif sort == "distance":
-            order = "distance, rid DESC"
+    @staticmethod
+    def _clusters_of(conn, rowids: Iterable[int]) -> dict[int, str]:
+        cluster_of: dict[int, str] = {}
+        rowids = [int(r) for r in rowids]
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start:start + 500]
+            cluster_of.update(conn.execute(
+                f"SELECT rowid, cluster FROM search_docs WHERE rowid IN ({','.join('?' * len(chunk))})",
+                chunk).fetchall())
+        return cluster_of
+
+    def _page(self, conn, query: SearchQuery, plan: _Plan, text: str | None, columns: _Columns,
+              matches: _Matches) -> list[dict[str, Any]]:
+        rowids = matches.rowids
+        n_clustered = int(np.count_nonzero(_bits_of(rowids, "clustered")))
+        # Collapsing a cluster drops at most its other members: that many more keep the page full.
+        need = min(query.offset + query.per_page + n_clustered, len(rowids))
+        if query.effective_sort == "relevance" and text is not None:
+            order = self._ranked(conn, plan, matches, need)
         else:
-            order = "d.published IS NULL, d.published DESC, rid DESC"
-        if query.near is not None:
-            columns.append(f"{_distance_sql()} AS distance")
-            column_params += [query.near[0], query.near[0], query.near[1]]
-        if joined:
-            columns += ["d.published AS published", "d.price AS price", "d.cluster AS cluster"]
-        where_sql = (" WHERE " + " AND ".join(where)) if where else ""
-        all_params = [*column_params, *params]
-        if clustered:
-            outer = order.replace("d.", "")
-            base = f"SELECT {', '.join(columns)} FROM {source}{where_sql}"
-            inner = (f"SELECT *, ROW_NUMBER() OVER (PARTITION BY coalesce(cluster, rid) ORDER BY {outer})"
-                     f" AS rank_in_cluster FROM ({base})")
-            page_sql = f"SELECT rid FROM ({inner}) WHERE rank_in_cluster = 1 ORDER BY {outer} LIMIT ? OFFSET ?"
+            order = rowids[_sorted(query.effective_sort, columns, matches, need)]
+        if n_clustered:
+            cluster_of = self._clusters_of(conn, order[_bits_of(order, "clustered").astype(bool)])
+            seen: set[str] = set()
+            collapsed = []
+            for rid in order.tolist():
+                cluster = cluster_of.get(rid)
+                if cluster is not None:
+                    if cluster in seen:
+                        continue
+                    seen.add(cluster)
+                collapsed.append(rid)
+            page = collapsed[query.offset:query.offset + query.per_page]
         else:
-            page_sql = f"SELECT {', '.join(columns)} FROM {source}{where_sql} ORDER BY {order} LIMIT ? OFFSET ?"
-        page = [r[0] for r in conn.execute(page_sql, [*all_params, query.per_page, query.offset])]
+            page = order[query.offset:query.offset + query.per_page].tolist()
         if not page:
             return []
         docs = dict(conn.execute(f"SELECT rowid, doc FROM search_text WHERE rowid IN ({','.join('?' * len(page))})",
                                  page).fetchall())
         return [json.loads(docs[r]) for r in page if r in docs]
 
+    @staticmethod
+    def _ranked(conn, plan: _Plan, matches: _Matches, need: int) -> np.ndarray:
+        """The first `need` matches by BM25 (the newest RANK_WINDOW of them), then the rest newest
+        indexed first."""
+        rowids, candidates = matches.rowids, matches.candidates
+        window_start = max(len(rowids) - RANK_WINDOW, 0)
+        window = rowids[window_start:]
+        threshold = int(window[0]) if window_start else None
+        # The ranking statement sees the candidates from the threshold up; those a column filter
+        # dropped are ranked too, so the limit makes room for them.
+        in_range = len(candidates) - (int(np.searchsorted(candidates, threshold)) if threshold is not None else 0)
+        limit = min(need, len(window)) + in_range - len(window)
+        ranked = np.empty(0, dtype=np.int64)
+        if limit > 0:
+            where = ["search_fts MATCH ?", *plan.bit_sql]
+            params: list[Any] = [plan.match]
+            if threshold is not None:
+                where.append("rowid >= ?")
+                params.append(threshold)
+            rows = conn.execute(f"SELECT rowid FROM search_fts WHERE {' AND '.join(where)}"
+                                f" ORDER BY bm25(search_fts, {TITLE_WEIGHT}, {BODY_WEIGHT}, 0), rowid DESC"
+                                f" LIMIT ?", [*params, limit]).fetchall()
+            ranked = np.fromiter((r for (r,) in rows), dtype=np.int64, count=len(rows))
+            if in_range != len(window):
+                ranked = ranked[_contains(window, ranked)]
+        if need > len(ranked) and window_start:
+            ranked = np.concatenate((ranked, rowids[:window_start][::-1][:need - len(ranked)]))
+        return ranked[:need]
 
-def _distance_sql() -> str:
-    """Haversine distance in km from (?, ?) [lat, lat again] and ? [lon] to d.lat, d.lon."""
-    return (f"(2 * {EARTH_RADIUS_KM} * asin(min(1, sqrt("
-            "pow(sin(radians(d.lat - ?) / 2), 2)"
-            " + cos(radians(?)) * cos(radians(d.lat)) * pow(sin(radians(d.lon - ?) / 2), 2)))))")
+
+def _sorted(sort: str, columns: _Columns, matches: _Matches, need: int) -> np.ndarray:
+    """Indices into matches.rowids of the first `need` by newest, price or distance."""
+    rowids, positions = matches.rowids, matches.positions
+    newest = _newest_key(columns.published[positions], rowids)
+    if sort == "price":
+        price = columns.price[positions]
+        return _top(np.where(price < 0, HIGH, price), newest, need)
+    if sort == "distance" and matches.distances is not None:
+        return _top(matches.distances, -rowids, need)
+    return _top(newest, newest, need)
+
+
+def _newest_key(published: np.ndarray, rowids: np.ndarray) -> np.ndarray:
+    """Smaller = newer: the publication time (none last), then the most recently indexed."""
+    seconds = np.where(published == LOW, 0, np.clip(published, 0, (1 << 35) - 2) + 1)
+    return -((seconds << 28) | ((rowids >> SEQ_SHIFT) & ((1 << 28) - 1)))
+
+
+def _top(primary: np.ndarray, secondary: np.ndarray, need: int) -> np.ndarray:
+    """Indices of the `need` smallest (primary, secondary) pairs, in that order."""
+    n = len(primary)
+    if need <= 0:
+        return np.empty(0, dtype=np.int64)
+    if need < n:
+        bound = primary[np.argpartition(primary, need - 1)[:need]].max()
+        below = np.flatnonzero(primary < bound)
+        tied = np.flatnonzero(primary == bound)
+        take = need - len(below)
+        if take < len(tied):
+            tied = tied[np.argpartition(secondary[tied], take - 1)[:take]]
+        chosen = np.concatenate((below, tied))
+    else:
+        chosen = np.arange(n)
+    return chosen[np.lexsort((secondary[chosen], primary[chosen]))]
+
+
+def _parse(text: str | None, dtype) -> np.ndarray:
+    if not text:
+        return np.empty(0, dtype=dtype)
+    return np.fromstring(text, dtype=dtype, sep=",")
+
+
+def _contains(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Which needles are in `haystack` (sorted ascending)."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool)
+    at = np.searchsorted(haystack, needles)
+    at[at >= len(haystack)] = len(haystack) - 1
+    return haystack[at] == needles
+
+
+def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle distances in km, the formula of indexer.search.query.haversine_km."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(np.radians(lons - lon) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _cells_within(near: tuple[float, float], radius_km: float) -> list[tuple[int, int]] | None:
+    """The map cells a circle's bounding box touches; None when there are too many to be worth it."""
+    lat, lon = near
+    dlat = math.degrees(radius_km / EARTH_RADIUS_KM)
+    dlon = dlat / max(math.cos(math.radians(min(abs(lat) + dlat, 89.999))), 1e-6)
+    lat0, lon0 = _cell(max(lat - dlat, -90.0), max(lon - dlon, -180.0))
+    lat1, lon1 = _cell(min(lat + dlat, 90.0), min(lon + dlon, 180.0))
+    if (lat1 - lat0 + 1) * (lon1 - lon0 + 1) > MAX_GEO_CELLS:
+        return None
+    return [(a, b) for a in range(lat0, lat1 + 1) for b in range(lon0, lon1 + 1)]
 
 
 def _empty_facets() -> dict[str, dict[str, int]]:
@@ -535,28 +856,37 @@ def _cluster(doc: dict[str, Any]) -> str | None:
     return doc.get("cluster") if doc.get("also_on") else None
 
 
-def _sortable_time(value: str | None) -> str | None:
-    """ISO 8601 with offsets does not sort as text; store UTC so ORDER BY is chronological."""
+def _epoch(value: str | None) -> int | None:
+    """ISO 8601 (with or without an offset; without = UTC) as epoch seconds, None if unreadable."""
     if not value:
         return None
-    from datetime import datetime, timezone
-
     try:
         parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    return _epoch_of(parsed)
+
+
+def _epoch_of(value: datetime | None) -> int | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    try:
+        return int(value.timestamp())
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 class _Transaction:
-    """`with` block = one transaction on an autocommit connection."""
+    """`with` block = one transaction on an autocommit connection; a write that changed anything
+    moves the index version on, which tells readers to bring their columns up to date."""
 
     def __init__(self, conn: sqlite3.Connection, immediate: bool, lock: WriteLock | None = None):
         self.conn = conn
         self.immediate = immediate
         self.held = lock.held() if lock else None
+        self.changes = 0
 
     def __enter__(self) -> sqlite3.Connection:
         if self.held:
@@ -568,11 +898,22 @@ class _Transaction:
             if self.held:
                 self.held.__exit__(None, None, None)
             raise
+        self.changes = self.conn.total_changes
         return self.conn
 
     def __exit__(self, exc_type, exc, tb):
         try:
-            self.conn.execute("ROLLBACK" if exc_type else "COMMIT")
+            if exc_type is not None:
+                self.conn.execute("ROLLBACK")
+                return False
+            try:
+                if self.immediate and self.conn.total_changes != self.changes:
+                    self.conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'version'")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
         finally:
             if self.held:
                 self.held.__exit__(None, None, None)

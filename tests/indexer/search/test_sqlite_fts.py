@@ -51,3 +51,213 @@ def test_a_rebuild_replaces_everything_in_one_transaction(tmp_path):
     conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
     reader.close()
     engine.close()
+
+
+# -- the readers' columns, brought up to date without a reload ---------------------------------
+
+import random  # noqa: E402
+from datetime import datetime, timedelta, timezone  # noqa: E402
+
+import pytest  # noqa: E402
+
+from indexer.listing import Listing, Price, search_document  # noqa: E402
+from indexer.search import sqlite_fts  # noqa: E402
+from indexer.search.query import haversine_km  # noqa: E402
+
+NOW = datetime(2026, 12, 3, 12, 0, tzinfo=timezone.utc)
+
+
+def listing(key, title="공구 대여", *, amount=None, free=None, published=0, at=None, summary=None,
+            ends=None, source_id=1):
+    lat, lon = at if at else (None, None)
+    return search_document(Listing(
+        source_id=source_id, item_key=key, url=f"https://partner.example/{key}", title=title, summary=summary,
+        platform="Goods", category="tools", district="11440", lat=lat, lon=lon,
+        price=Price(amount=amount, is_free=free), ends_at=ends,
+        published_at=None if published is None else NOW - timedelta(hours=1000 - published)))
+
+
+def keys(result):
+    return [h["url"].rsplit("/", 1)[1] for h in result.hits]
+
+
+def cheap(engine, **kwargs):
+    return keys(engine.search(SearchQuery(text="공구", price_max=2500, sort="price", per_page=50, **kwargs)))
+
+
+def test_a_reader_sees_another_writers_updates_deletions_and_additions_without_reloading(tmp_path):
+    writer = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    reader = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    writer.index([listing("a", amount=1000, published=1), listing("b", amount=2000, published=2),
+                  listing("c", amount=3000, published=3)])
+    assert cheap(reader) == ["a", "b"]
+    generation = reader._columns_snapshot.generation
+    writer.index([listing("b", amount=9000, published=2), listing("d", amount=500, published=4)])
+    writer.delete([listing("a")["id"]])
+    assert cheap(reader) == ["d"]
+    snapshot = reader._columns_snapshot
+    assert snapshot.generation == generation      # brought up to date, not reloaded
+    assert sorted(snapshot.price.tolist()) == [500, 3000, 9000]
+    writer.delete_source(1)
+    assert cheap(reader) == [] and len(reader._columns_snapshot.rowid) == 0
+    reader.close()
+    writer.close()
+
+
+def test_a_full_deletion_log_and_a_clear_make_readers_load_their_columns_afresh(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_fts, "GONE_LOG_LIMIT", 2)
+    writer = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    reader = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    writer.index([listing(k, amount=100 * (i + 1), published=i) for i, k in enumerate("abcde")])
+    assert cheap(reader) == list("abcde")
+    generation = reader._columns_snapshot.generation
+    writer.delete([listing(k)["id"] for k in "abc"])
+    assert cheap(reader) == ["d", "e"]
+    assert reader._columns_snapshot.generation == generation + 1
+    conn = sqlite3.connect(tmp_path / "search.sqlite3")
+    assert conn.execute("SELECT count(*) FROM search_gone").fetchone()[0] == 0
+    writer.clear()
+    assert cheap(reader) == []
+    writer.index([listing("f", amount=100)])
+    assert cheap(reader) == ["f"]
+    assert reader._columns_snapshot.generation == generation + 2
+    reader.close()
+    writer.close()
+
+
+def test_sequence_numbers_keep_growing_when_the_newest_document_is_deleted(tmp_path):
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    reader = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    engine.index([listing("a", amount=100), listing("b", amount=200)])
+    assert cheap(reader) == ["a", "b"]
+    engine.delete([listing("b")["id"]])
+    engine.index([listing("c", amount=300)])   # would reuse b's sequence number if it came from max(rowid)
+    assert cheap(reader) == ["a", "c"]
+    reader.close()
+    engine.close()
+
+
+# -- ranking: the window, the filters under it, and what lies beyond it -------------------------
+
+def ranked_docs():
+    # Titles and bodies of different lengths, so BM25 tells them apart.
+    rng = random.Random(7)
+    docs = []
+    for i in range(40):
+        words = ["공구"] * rng.randint(0, 2) + ["망치", "드릴", "사다리"][: rng.randint(0, 3)]
+        title = " ".join(words) or "대여"
+        summary = "공구 " * rng.randint(0, 3) + "상태 좋아요 " * rng.randint(0, 4)
+        docs.append(listing(f"k{i:02d}", title=title, summary=summary.strip() or None, amount=rng.choice((0, 1000, 5000)),
+                            free=None, published=i,
+                            ends=NOW - timedelta(days=1) if i % 7 == 0 else None))
+    return [d for d in docs if "공구" in (d["title"] + (d.get("summary") or ""))]
+
+
+def every_page(engine, per_page=3, **kwargs):
+    out, page = [], 1
+    while True:
+        got = keys(engine.search(SearchQuery(text="공구", per_page=per_page, page=page, **kwargs)))
+        if not got:
+            return out
+        out += got
+        page += 1
+
+
+@pytest.mark.parametrize("window", [1_000, 4])
+def test_a_filtered_relevance_search_ranks_like_the_unfiltered_one(tmp_path, monkeypatch, window):
+    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", 1_000)
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    docs = ranked_docs()
+    engine.index(docs)
+    unfiltered = every_page(engine)
+    assert sorted(unfiltered) == sorted(d["url"].rsplit("/", 1)[1] for d in docs)
+    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", window)
+    by_key = {d["url"].rsplit("/", 1)[1]: d for d in docs}
+    cheap_keys = {k for k, d in by_key.items() if (d["price"]["amount"] or 0) <= 1000}
+    filtered = every_page(engine, price_max=1000)
+    assert sorted(filtered) == sorted(cheap_keys)
+    if window >= len(docs):
+        # The column filter drops rows BM25 ranked; what is left keeps the unfiltered order.
+        assert filtered == [k for k in unfiltered if k in cheap_keys]
+    else:
+        # The newest `window` matches passing the filter are ranked, the rest follow newest first.
+        newest = sorted(cheap_keys, key=lambda k: by_key[k]["published_at"], reverse=True)
+        assert sorted(filtered[:window]) == sorted(newest[:window])
+        assert filtered[:window] == [k for k in unfiltered if k in set(newest[:window])]
+        assert filtered[window:] == newest[window:]
+    not_ended = every_page(engine, ended_before=NOW)
+    live = {k for k, d in by_key.items() if not d.get("ends_at")}
+    assert sorted(not_ended) == sorted(live)
+    if window >= len(docs):
+        assert not_ended == [k for k in unfiltered if k in live]
+    engine.close()
+
+
+def test_pages_beyond_the_rank_window_reach_every_match_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_fts, "RANK_WINDOW", 5)
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    docs = ranked_docs()
+    engine.index(docs)
+    pages = every_page(engine, per_page=4)
+    assert len(pages) == len(docs) == len(set(pages))
+    result = engine.search(SearchQuery(text="공구", per_page=4, page=2))
+    assert result.total == len(docs)
+    engine.close()
+
+
+# -- the column filters and sorts against brute force -------------------------------------------
+
+def scattered_docs(n=400, seed=3):
+    rng = random.Random(seed)
+    docs = []
+    for i in range(n):
+        at = None if rng.random() < 0.1 else (37.45 + rng.random() * 0.2, 126.8 + rng.random() * 0.35)
+        amount = rng.choice((None, 0, 500, 1000, 1000, 25000, 150000))
+        docs.append(listing(f"s{i:03d}", title=rng.choice(("공구 대여", "드릴 대여", "공구 나눔")), amount=amount,
+                            free=True if amount == 0 else None, at=at,
+                            published=None if rng.random() < 0.1 else rng.randint(0, 900)))
+    return docs
+
+
+def test_near_a_point_within_a_radius_finds_exactly_what_is_inside(tmp_path):
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    docs = scattered_docs()
+    by_key = {d["url"].rsplit("/", 1)[1]: d for d in docs}
+    engine.index(docs)
+    rng = random.Random(11)
+    for _ in range(25):
+        centre = (37.45 + rng.random() * 0.2, 126.8 + rng.random() * 0.35)
+        radius = rng.choice((0.3, 1.0, 2.5, 5.0, 20.0))
+        inside = {d["url"].rsplit("/", 1)[1] for d in docs if d.get("lat") is not None
+                  and haversine_km(centre[0], centre[1], d["lat"], d["lon"]) <= radius}
+        for text in ("", "대여"):
+            expected = {k for k in inside if text in by_key[k]["title"]}
+            result = engine.search(SearchQuery(text=text, near=centre, radius_km=radius, sort="distance",
+                                               per_page=1000))
+            assert set(keys(result)) == expected and result.total == len(expected)
+            distances = [haversine_km(centre[0], centre[1], h["lat"], h["lon"]) for h in result.hits]
+            assert distances == sorted(distances)
+    engine.close()
+
+
+def test_price_and_newest_sorts_agree_with_sorting_in_python(tmp_path):
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    docs = scattered_docs(seed=5)
+    engine.index(docs)
+    indexed = {d["id"]: i for i, d in enumerate(docs)}   # later = indexed more recently
+
+    def newest_key(d):
+        published = d.get("published_at")
+        return (published is None, -(datetime.fromisoformat(published).timestamp() if published else 0),
+                -indexed[d["id"]])
+
+    def price_key(d):
+        amount = 0 if d["price"].get("is_free") else d["price"].get("amount")
+        return (amount is None, amount or 0, *newest_key(d))
+
+    for sort, key in (("newest", newest_key), ("price", price_key)):
+        expected = [d["url"].rsplit("/", 1)[1] for d in sorted(docs, key=key)]
+        for per_page, page in ((1000, 1), (7, 3), (50, 2)):
+            got = keys(engine.search(SearchQuery(sort=sort, per_page=per_page, page=page)))
+            assert got == expected[(page - 1) * per_page:page * per_page], (sort, per_page, page)
+    engine.close()
