@@ -11,7 +11,9 @@ prints:
 - index: docs, seconds spent in `engine.index(batch)` and docs/s (building the documents is
   timed apart and not counted);
 - on disk: SQLite, the search.sqlite3 file plus its -wal; Elasticsearch, the store size of the
-  index's primaries (`indices.stats`) after a refresh;
+  index's primaries (`indices.stats`) after a refresh and after its background merges have
+  finished (the bench waits for them, and prints how long: queries timed while the node still
+  merges a million fresh documents on the same two cores measure the bulk load, not the search);
 - latency of `--queries` realistic queries (after `--warmup` untimed others): p50/p95/p99/max of
   the whole `engine.search()` call, which computes facet counts every time, the mean and the
   largest number of matches (result.total), the same figures by kind of query, and the slowest
@@ -589,6 +591,7 @@ class Run:
     build_s: float = 0.0
     disk_bytes: int = 0
     disk_note: str = ""
+    settle_s: float = 0.0
     timings: list[tuple[float, int, BenchQuery]] = field(default_factory=list)  # (ms, total, query)
     unapplied: dict[str, int] = field(default_factory=dict)
     asked: dict[str, int] = field(default_factory=dict)
@@ -631,6 +634,26 @@ def disk_size(engine, data_dir: Path) -> tuple[int, str]:
     return size, f"{engine.index_name}: {primaries['segments']['count']} segments, {primaries['docs']['count']:,} docs"
 
 
+def settle(engine, timeout_s: float = 900.0) -> float:
+    """Elasticsearch merges segments in the background for a while after a bulk load, on the same
+    two cores the queries need: wait until it has finished, so that the latencies are those of the
+    index at rest (the time waited is printed). SQLite merges inline, within index()."""
+    if engine.name != "elasticsearch":
+        return 0.0
+    started = time.perf_counter()
+    client = engine._client
+    while time.perf_counter() - started < timeout_s:
+        try:
+            client.indices.refresh(index=engine.alias)
+            merges = client.indices.stats(index=engine.alias, metric=["merge"])["_all"]["primaries"]["merges"]
+        except Exception as exc:  # the client's ApiError / TransportError: report it as the engine's failure
+            raise SearchError(f"elasticsearch: indices.stats failed: {exc}") from exc
+        if not merges.get("current"):
+            break
+        time.sleep(2)
+    return time.perf_counter() - started
+
+
 def mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB"
 
@@ -659,6 +682,7 @@ def run_one(name: str, size: int, args, catalog: Catalog, warmup: list[BenchQuer
                 print(f"    … {name} {run.docs:,} docs, {run.docs / run.index_s:,.0f} docs/s", file=sys.stderr,
                       flush=True)
         del batch
+        run.settle_s = settle(engine)
         run.disk_bytes, run.disk_note = disk_size(engine, data_dir)
         for q in warmup:
             engine.search(q.query)
@@ -705,6 +729,8 @@ def report(run: Run, slowest: int, reference: Run | None = None) -> None:
     print(f"{head}: indexed in {run.index_s:,.1f} s = {run.docs_per_s:,.0f} docs/s"
           f" (+ {run.build_s:,.1f} s building documents, not counted); on disk {mb(run.disk_bytes)}"
           f" ({run.disk_note})")
+    if run.settle_s >= 0.5:
+        print(f"  waited {run.settle_s:,.0f} s for background merges to finish before timing the queries")
     times = [t for t, _, _ in run.timings]
     totals = [n for _, n, _ in run.timings]
     broadest = max(run.timings, key=lambda r: (r[1], not r[2].filtered))  # the plainest of the broadest

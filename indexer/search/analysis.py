@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain
 
 from indexer.text import sanitized_html_to_text
 
@@ -50,16 +51,14 @@ def hangul_bigrams(word: str) -> list[str]:
 
 def index_terms(text: str) -> list[str]:
     """Terms stored for a field: each word, then the Hangul bigrams of that word."""
-    terms: list[str] = []
-    for word in _WORD.findall(normalize(text)):
-        if word != "_":
-            terms.extend(_word_terms(word))
-    return terms
+    return list(chain.from_iterable(map(_word_terms, _WORD.findall(normalize(text)))))
 
 
 @lru_cache(maxsize=200_000)
 def _word_terms(word: str) -> tuple[str, ...]:
     # Words repeat across listings (Zipf): each is folded and split into bigrams once.
+    if word == "_":
+        return ()
     word = fold_plural(word)
     if word.isascii():  # most words of most texts; no Hangul to split
         return (word,)
@@ -70,7 +69,7 @@ def _word_terms(word: str) -> tuple[str, ...]:
 
 
 def index_text(text: str) -> str:
-    return " ".join(index_terms(text))
+    return " ".join(chain.from_iterable(map(_word_terms, _WORD.findall(normalize(text)))))
 
 
 def query_groups(text: str) -> list[list[str]]:

@@ -32,22 +32,24 @@ import math
 import sqlite3
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import numpy as np
+import orjson
 
 from indexer.search import analysis
 from indexer.search.backend import SearchError
-from indexer.search.query import (EARTH_RADIUS_KM, PRICE_BANDS, SearchQuery, SearchResult, available_until,
-                                  effective_price, price_band)
+from indexer.search.query import EARTH_RADIUS_KM, PRICE_BANDS, SearchQuery, SearchResult, effective_price
 from indexer.writelock import WriteLock
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # BM25 ranks at most this many matches, the most recently indexed that pass the filters; the rest
 # follow, newest first (they still count in the total and the facets, and the other sorts reach them).
 RANK_WINDOW = 2_000
@@ -78,7 +80,7 @@ CREATE TABLE IF NOT EXISTS search_meta (key TEXT PRIMARY KEY, value INTEGER NOT 
 INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', 1), ('version', 0), ('next_seq', 1);
 CREATE TABLE IF NOT EXISTS search_docs (
     rowid INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL,
     source_id INTEGER,
     price INTEGER,
     published INTEGER,
@@ -88,6 +90,7 @@ CREATE TABLE IF NOT EXISTS search_docs (
     lon REAL,
     cluster TEXT
 );
+CREATE UNIQUE INDEX IF NOT EXISTS search_docs_id ON search_docs(id);
 CREATE INDEX IF NOT EXISTS search_docs_source ON search_docs(source_id);
 CREATE TABLE IF NOT EXISTS search_text (
     rowid INTEGER PRIMARY KEY,
@@ -108,11 +111,12 @@ CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
     content='search_text', content_rowid='rowid',
     tokenize="unicode61 remove_diacritics 0 tokenchars '_'"
 );
-CREATE TRIGGER IF NOT EXISTS search_text_ai AFTER INSERT ON search_text BEGIN
-    INSERT INTO search_fts(rowid, title_terms, body_terms, filter_terms)
-    VALUES (new.rowid, new.title_terms, new.body_terms, new.filter_terms);
-END;
 """
+# New rows reach the FTS index a chunk at a time, in one statement: SQLite tokenizes and merges in C
+# with the GIL released, while Python prepares the next chunk.
+_FTS_INSERT = ("INSERT INTO search_fts(rowid, title_terms, body_terms, filter_terms)"
+               " SELECT rowid, title_terms, body_terms, filter_terms FROM search_text WHERE rowid BETWEEN ? AND ?")
+WRITE_CHUNK = 500
 # Apart, so that clear() can drop them and create them again inside its transaction.
 _DELETE_TRIGGERS = ("""
 CREATE TRIGGER IF NOT EXISTS search_text_ad AFTER DELETE ON search_text BEGIN
@@ -238,6 +242,7 @@ class SqliteFtsBackend:
                 conn.execute(f"DROP TABLE IF EXISTS {table}")
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         conn.executescript(_SCHEMA)
+        conn.execute("DROP TRIGGER IF EXISTS search_text_ai")   # schema 5 had it: _FTS_INSERT does its work
         for trigger in _DELETE_TRIGGERS:
             conn.execute(trigger)
 
@@ -249,13 +254,17 @@ class SqliteFtsBackend:
         conn = getattr(self._local, "conn", None)
         if conn is None:
             try:
-                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                # check_same_thread off for the FTS thread of _index_in, which takes turns with this one.
+                conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             except sqlite3.Error as exc:
                 raise SearchError(f"sqlite: unable to open search index {self.path}: {exc}") from exc
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: the FTS index's hot pages
             conn.execute("PRAGMA mmap_size=1073741824")
+            # Checkpoint every 40 MB of WAL, not every 4 MB: pages a batch of writes dirties again
+            # and again (FTS segments, index leaves) are then copied into the file once.
+            conn.execute("PRAGMA wal_autocheckpoint=10000")
             self._local.conn = conn
         return conn
 
@@ -286,6 +295,15 @@ class SqliteFtsBackend:
             known[value] = code
         return code
 
+    @contextmanager
+    def _forget_codes_on_failure(self) -> Iterator[None]:
+        # Codes given out in a transaction that rolled back do not exist: read them again.
+        try:
+            yield
+        except BaseException:
+            self._codes = {}
+            raise
+
     def _lookup_codes(self, conn: sqlite3.Connection, field_name: str, values: Iterable[str]) -> list[int]:
         """Codes of filter values; a value never indexed has none (and matches nothing)."""
         values = list(values)
@@ -302,35 +320,39 @@ class SqliteFtsBackend:
         docs = list(documents)
         if not docs:
             return 0
-        with self._connect() as conn:
+        with self._forget_codes_on_failure(), self._connect() as conn:
             return self._index_in(conn, docs)
 
-    def _row(self, conn: sqlite3.Connection, doc: dict[str, Any], seq: int) -> tuple[tuple, str]:
-        """The search_docs row of a document and its filter terms."""
+    def _row(self, doc: dict[str, Any], seq: int) -> tuple[tuple, str]:
+        """The search_docs row of a document and its filter terms (its codes exist: _ensure_codes)."""
+        codes = self._codes
         price = doc.get("price") or {}
-        until = _epoch(available_until(doc))
+        amount = effective_price(price)
+        starts = _epoch(doc.get("starts_at"))
+        # available_until: the end, else a day after the start.
+        until = _epoch(doc.get("ends_at")) if doc.get("ends_at") else (starts + 86_400 if starts is not None else None)
         cluster = _cluster(doc)
         lat, lon = doc.get("lat"), doc.get("lon")
         if not (isinstance(lat, (int, float)) and isinstance(lon, (int, float))
                 and math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             lat = lon = None
-        free = _FREE_CODES[None if price.get("is_free") is None else bool(price.get("is_free"))]
-        bits = (self._code(conn, "category", doc.get("category"))
-                | self._code(conn, "district", doc.get("district")) << _BITS["district"][0]
-                | self._code(conn, "platform", doc.get("platform") or None) << _BITS["platform"][0]
-                | free << _BITS["free"][0]
-                | self._code(conn, "price_band", price_band(price)) << _BITS["price_band"][0]
+        is_free = price.get("is_free")
+        band = 0 if amount is None else _BAND_CODES[_band_of(amount)]
+        bits = (codes["category"].get(doc.get("category"), 0)
+                | codes["district"].get(doc.get("district"), 0) << _BITS["district"][0]
+                | codes["platform"].get(doc.get("platform") or None, 0) << _BITS["platform"][0]
+                | _FREE_CODES[None if is_free is None else bool(is_free)] << _BITS["free"][0]
+                | band << _BITS["price_band"][0]
                 | (until is not None) << _BITS["has_until"][0]
                 | (cluster is not None) << _BITS["clustered"][0])
-        filter_terms = []
-        dong = self._code(conn, "dong", doc.get("dong") or None)
-        if dong:
-            filter_terms.append(f"_n{dong}")
+        dong = codes["dong"].get(doc.get("dong") or None, 0)
+        filter_terms = f"_n{dong}" if dong else ""
         if lat is not None:
-            filter_terms.append("_g%d_%d" % _cell(lat, lon))
-        row = (seq << SEQ_SHIFT | bits, doc["id"], doc.get("source_id"), effective_price(price),
-               _epoch(doc.get("published_at")), _epoch(doc.get("starts_at")), until, lat, lon, cluster)
-        return row, " ".join(filter_terms)
+            cell = "_g%d_%d" % _cell(lat, lon)
+            filter_terms = f"{filter_terms} {cell}" if filter_terms else cell
+        row = (seq << SEQ_SHIFT | bits, doc["id"], doc.get("source_id"), amount,
+               _epoch(doc.get("published_at")), starts, until, lat, lon, cluster)
+        return row, filter_terms
 
     @staticmethod
     def _delete_ids(conn: sqlite3.Connection, ids: list[str]) -> None:
@@ -384,35 +406,93 @@ class SqliteFtsBackend:
             conn.execute("UPDATE search_meta SET value = value + 1 WHERE key = 'generation'")
 
     def rebuild(self, batches: Iterable[list[dict[str, Any]]]) -> int:
-        """Replace every document in one transaction: searches see the old index until it commits."""
+        """Replace every document in one transaction: searches see the old index until it commits.
+
+        A bulk load: the rows go in without the id index, which is built sorted at the end instead
+        of growing row by row."""
         total = 0
-        with self._connect() as conn:
+        with self._forget_codes_on_failure(), self._connect() as conn:
             self._clear(conn)
+            conn.execute("DROP INDEX IF EXISTS search_docs_id")
             for batch in batches:
-                total += self._index_in(conn, batch)
+                total += self._index_in(conn, batch, bulk=True)
+            total -= self._drop_repeated_ids(conn)
+            conn.execute("CREATE UNIQUE INDEX search_docs_id ON search_docs(id)")
         return total
 
-    def _index_in(self, conn: sqlite3.Connection, docs: list[dict[str, Any]]) -> int:
-        # The CPU work (analysis, JSON) first, then the rows.
-        prepared = [(doc, *analysis.document_terms(doc), json.dumps(doc, ensure_ascii=False)) for doc in docs]
-        if not prepared:
+    @staticmethod
+    def _drop_repeated_ids(conn: sqlite3.Connection) -> int:
+        """A bulk load keeps the last of documents given twice (as index() would): the others go."""
+        try:
+            conn.execute("CREATE UNIQUE INDEX search_docs_id ON search_docs(id)")
+        except sqlite3.IntegrityError:
+            pass
+        else:
+            conn.execute("DROP INDEX search_docs_id")
             return 0
-        self._delete_ids(conn, [doc["id"] for doc in docs])
+        conn.execute("CREATE INDEX search_docs_id_all ON search_docs(id, rowid)")
+        older = "SELECT rowid FROM search_docs d WHERE rowid < (SELECT max(rowid) FROM search_docs e WHERE e.id = d.id)"
+        conn.execute(f"DELETE FROM search_text WHERE rowid IN ({older})")
+        dropped = conn.execute(f"DELETE FROM search_docs WHERE rowid IN ({older})").rowcount
+        conn.execute("DROP INDEX search_docs_id_all")
+        return dropped
+
+    def _index_in(self, conn: sqlite3.Connection, docs: list[dict[str, Any]], bulk: bool = False) -> int:
+        # A document given twice in one call: the last one counts.
+        docs = list({doc["id"]: doc for doc in docs}.values())
+        if not docs:
+            return 0
+        if not bulk:  # a bulk load starts empty and has no id index to look up
+            self._delete_ids(conn, [doc["id"] for doc in docs])
+        self._ensure_codes(conn, docs)
         # Sequence numbers only grow (kept in search_meta, not max(rowid), which falls when the
         # newest document is deleted): the readers take every rowid above the last they saw as new.
         seq = conn.execute("SELECT value FROM search_meta WHERE key = 'next_seq'").fetchone()[0]
+        conn.execute("UPDATE search_meta SET value = ? WHERE key = 'next_seq'", (seq + len(docs),))
+        if len(docs) <= WRITE_CHUNK:
+            self._insert(conn, *self._rows(docs, seq))
+            conn.execute(_FTS_INSERT, (seq << SEQ_SHIFT, (seq + len(docs)) << SEQ_SHIFT))
+        else:
+            # The connection is used by one thread at a time: this one between chunks, the FTS
+            # thread during them (sqlite3 releases the GIL while a statement runs).
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-fts") as fts:
+                pending = None
+                for start in range(0, len(docs), WRITE_CHUNK):
+                    chunk = docs[start:start + WRITE_CHUNK]
+                    rows = self._rows(chunk, seq + start)
+                    if pending is not None:
+                        pending.result()
+                    self._insert(conn, *rows)
+                    pending = fts.submit(conn.execute, _FTS_INSERT,
+                                         ((seq + start) << SEQ_SHIFT, (seq + start + len(chunk)) << SEQ_SHIFT))
+                pending.result()
+        self._limit_gone_log(conn)
+        return len(docs)
+
+    def _ensure_codes(self, conn: sqlite3.Connection, docs: list[dict[str, Any]]) -> None:
+        """Codes for every value of the documents, so that preparing rows needs no SQL."""
+        if not self._codes:
+            self._load_codes(conn)
+        for field_name in ("category", "district", "platform", "dong"):
+            for value in {doc.get(field_name) or None for doc in docs}:
+                self._code(conn, field_name, value)
+
+    def _rows(self, docs: list[dict[str, Any]], seq: int) -> tuple[list[tuple], list[tuple]]:
+        """The search_docs and search_text rows of documents numbered from `seq` (no SQL)."""
         doc_rows, text_rows = [], []
-        for offset, (doc, title_terms, body_terms, payload) in enumerate(prepared):
-            row, filter_terms = self._row(conn, doc, seq + offset)
+        for offset, doc in enumerate(docs):
+            row, filter_terms = self._row(doc, seq + offset)
+            title_terms, body_terms = analysis.document_terms(doc)
             doc_rows.append(row)
-            text_rows.append((row[0], title_terms, body_terms, filter_terms, payload))
-        conn.execute("UPDATE search_meta SET value = ? WHERE key = 'next_seq'", (seq + len(prepared),))
+            text_rows.append((row[0], title_terms, body_terms, filter_terms, _dumps(doc)))
+        return doc_rows, text_rows
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, doc_rows: list[tuple], text_rows: list[tuple]) -> None:
         conn.executemany("INSERT INTO search_docs (rowid, id, source_id, price, published, starts, until,"
                          " lat, lon, cluster) VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
         conn.executemany("INSERT INTO search_text (rowid, title_terms, body_terms, filter_terms, doc)"
                          " VALUES (?,?,?,?,?)", text_rows)
-        self._limit_gone_log(conn)
-        return len(prepared)
 
     def count(self) -> int:
         with self._connect(write=False) as conn:
@@ -745,7 +825,7 @@ class SqliteFtsBackend:
             return []
         docs = dict(conn.execute(f"SELECT rowid, doc FROM search_text WHERE rowid IN ({','.join('?' * len(page))})",
                                  page).fetchall())
-        return [json.loads(docs[r]) for r in page if r in docs]
+        return [orjson.loads(docs[r]) for r in page if r in docs]
 
     @staticmethod
     def _ranked(conn, plan: _Plan, matches: _Matches, need: int) -> np.ndarray:
@@ -811,6 +891,20 @@ def _top(primary: np.ndarray, secondary: np.ndarray, need: int) -> np.ndarray:
     else:
         chosen = np.arange(n)
     return chosen[np.lexsort((secondary[chosen], primary[chosen]))]
+
+
+def _band_of(amount: int) -> str:
+    for key, low, high in PRICE_BANDS:
+        if amount >= low and (high is None or amount <= high):
+            return key
+    raise ValueError(amount)  # the bands cover every amount from 0 up
+
+
+def _dumps(doc: dict[str, Any]) -> str:
+    try:
+        return orjson.dumps(doc).decode()
+    except TypeError:  # what orjson does not encode (an integer past 64 bits, a set): the slow way
+        return json.dumps(doc, ensure_ascii=False, default=str)
 
 
 def _parse(text: str | None, dtype) -> np.ndarray:

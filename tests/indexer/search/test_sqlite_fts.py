@@ -40,6 +40,39 @@ def test_an_updated_document_gets_a_new_rowid_and_the_old_one_leaves_the_fts_ind
     engine.close()
 
 
+def test_a_batch_larger_than_a_write_chunk_and_a_document_twice_in_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_fts, "WRITE_CHUNK", 3)
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    docs = [listing(f"d{i}", title=f"공구 {i}", amount=i) for i in range(10)]
+    docs.append(listing("d4", title="사다리", amount=4))      # d4 again: the last one counts
+    assert engine.index(docs) == 10
+    assert engine.search(SearchQuery(text="공구")).total == 9
+    assert keys(engine.search(SearchQuery(text="사다리"))) == ["d4"]
+    assert engine.index(docs[:7]) == 7                      # updates across chunks
+    assert engine.search(SearchQuery(text="공구")).total == 10
+    conn = sqlite3.connect(tmp_path / "search.sqlite3")
+    conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+    assert conn.execute("SELECT count(*) FROM search_fts").fetchone()[0] == 10
+    engine.close()
+
+
+def test_a_failed_batch_leaves_nothing_and_no_codes_behind(tmp_path):
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    engine.index([listing("a", title="공구")])
+    broken = dict(listing("w", title="공구"), platform="Weird", price="free")   # fails after its codes were given
+    with pytest.raises(AttributeError):
+        engine.index([broken])
+    other = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    other.index([dict(listing("b", title="드릴"), platform="Rooms")])   # takes the code Weird had
+    engine.index([dict(listing("w", title="공구"), platform="Weird")])
+    assert engine.search(SearchQuery(text="드릴", platforms=("Rooms",))).total == 1
+    assert engine.search(SearchQuery(text="공구", platforms=("Rooms",))).total == 0
+    assert engine.search(SearchQuery(text="공구", platforms=("Weird",))).total == 1
+    assert engine.count() == 3
+    other.close()
+    engine.close()
+
+
 def test_a_rebuild_replaces_everything_in_one_transaction(tmp_path):
     engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
     engine.index(DOCS)
@@ -260,4 +293,22 @@ def test_price_and_newest_sorts_agree_with_sorting_in_python(tmp_path):
         for per_page, page in ((1000, 1), (7, 3), (50, 2)):
             got = keys(engine.search(SearchQuery(sort=sort, per_page=per_page, page=page)))
             assert got == expected[(page - 1) * per_page:page * per_page], (sort, per_page, page)
+    engine.close()
+
+
+def test_a_rebuild_given_a_document_twice_keeps_the_last_and_an_index_that_checks_out(tmp_path):
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    first = [listing("a", title="공구 대여", amount=100), listing("b", title="드릴 대여", amount=200)]
+    again = [listing("a", title="사다리 대여", amount=300)]
+    assert engine.rebuild([first, again]) == 2
+    assert keys(engine.search(SearchQuery(text="공구"))) == []
+    assert keys(engine.search(SearchQuery(text="사다리"))) == ["a"]
+    assert engine.search(SearchQuery(text="대여")).total == 2
+    engine.index([listing("b", title="망치 대여", amount=200)])   # the id index is back: b is replaced
+    assert keys(engine.search(SearchQuery(text="대여", sort="price"))) == ["b", "a"]
+    assert engine.count() == 2
+    conn = sqlite3.connect(tmp_path / "search.sqlite3")
+    conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
+    assert {"search_docs_id", "search_text_ad", "search_docs_ad"} <= names
     engine.close()
