@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
@@ -12,14 +13,27 @@ from indexer.search import SearchBackend, open_search
 from indexer.search.query import SearchQuery, SearchResult
 from indexer.search.service import SearchOptions, run_search, stale_sources
 
+log = logging.getLogger(__name__)
+
 STALE_SOURCES_TTL = 60.0  # seconds: which sources are stale changes with crawls, not per request
 
 
 def init_app(app: Flask, settings) -> None:
     catalog = Catalog.from_settings(settings)  # runs pending migrations on start
     app.extensions["sharehub.catalog"] = catalog
-    app.extensions["sharehub.search"] = open_search(settings)
+    engine = open_search(settings)
+    app.extensions["sharehub.search"] = engine
+    if hasattr(engine, "warm"):
+        # The embedded engine's columns load in the background, not in the first citizen's search.
+        threading.Thread(target=_warm, args=(engine,), name="search-warm", daemon=True).start()
     app.extensions["sharehub.stale"] = {"at": 0.0, "ids": (), "lock": threading.Lock()}
+
+
+def _warm(engine) -> None:
+    try:
+        engine.warm()
+    except Exception as exc:  # the first search will try again, and report what it finds
+        log.warning("search: could not load the index in the background: %s", exc)
 
 
 def catalog() -> Catalog:

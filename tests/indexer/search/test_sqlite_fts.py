@@ -312,3 +312,15 @@ def test_a_rebuild_given_a_document_twice_keeps_the_last_and_an_index_that_check
     names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
     assert {"search_docs_id", "search_text_ad", "search_docs_ad"} <= names
     engine.close()
+
+
+def test_warm_loads_the_columns_before_the_first_search(tmp_path):
+    writer = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    writer.index([listing("a", amount=100), listing("b", amount=200)])
+    reader = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    assert reader._columns_snapshot is None
+    reader.warm()
+    assert sorted(reader._columns_snapshot.price.tolist()) == [100, 200]
+    assert cheap(reader) == ["a", "b"]
+    reader.close()
+    writer.close()
