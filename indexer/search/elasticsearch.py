@@ -32,7 +32,7 @@ from indexer.search.query import SearchQuery, SearchResult, available_until, eff
 
 log = logging.getLogger(__name__)
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 TITLE_BOOST = 3.0
 BODY_BOOST = 1.0
 # Facet buckets: large enough to hold every value (Seoul has 25 districts).
@@ -70,8 +70,9 @@ MAPPINGS: dict[str, Any] = {
         # What it costs for filters, bands and sorting: 0 when free (indexer.search.query.effective_price).
         "price": {"type": "long", "ignore_malformed": True},
         "price_band": _FACET,
-        # Only members of a cluster with company on other platforms: the facets count those per cluster.
-        "clustered": {"type": "boolean"},
+        # "yes" on members of a cluster with company on other platforms, absent on the rest: the facets
+        # count those per cluster, under a terms aggregation that never visits the others.
+        "clustered": {"type": "keyword"},
         "until": _DATE,
         "starts": _DATE,
         "published_at": _DATE,
@@ -273,7 +274,7 @@ class ElasticsearchBackend:
             "dong": doc.get("dong"),
             "platform": doc.get("platform"),
             "cluster": doc.get("cluster") or doc["id"],
-            "clustered": bool(doc.get("also_on")),
+            "clustered": "yes" if doc.get("also_on") else None,
             "price": effective_price(price),
             "price_band": price_band(price),
             "until": available_until(doc) or NO_END,
@@ -357,7 +358,7 @@ class ElasticsearchBackend:
             resp = self._client.search(index=self.alias, **body)
         hits = [hit["_source"]["doc"] for hit in resp["hits"]["hits"]]
         aggs = resp.get("aggregations") or {}
-        clustered = aggs.get("clustered") or {}
+        clustered = next(iter((aggs.get("clustered") or {}).get("buckets") or []), {})
         clustered_docs = int(clustered.get("doc_count") or 0)
         if clustered_docs and body["size"]:
             # Some matches have company on other platforms: the page again, one hit per cluster
@@ -374,7 +375,8 @@ class ElasticsearchBackend:
             counts = {str(b["key"]): _count(b["doc_count"], members.get(str(b["key"])) or {}) for b in buckets}
             facets[name] = dict(sorted(((k, n) for k, n in counts.items() if n), key=lambda kv: (-kv[1], kv[0])))
         # A listing whose price does not say whether it is free counts as not free.
-        free_docs = int((aggs.get("true") or {}).get("doc_count", 0))
+        free_docs = sum(int(b["doc_count"]) for b in (aggs.get("free") or {}).get("buckets") or []
+                        if b.get("key_as_string") == "true" or b.get("key") is True)
         facets["free"] = {k: n for k, docs in (("true", free_docs), ("false", documents - free_docs))
                           if (n := _count(docs, clustered.get(k) or {}))}
         return SearchResult(total=total, hits=hits, facets=facets,
@@ -436,12 +438,13 @@ class ElasticsearchBackend:
         if offset + size > MAX_RESULT_WINDOW:
             offset, size = 0, 0
         # Facets count documents; a cluster's members (the same thing on several platforms, few) are
-        # counted again as clusters under one filter, and the difference corrected (see _count). Under
-        # that filter only, so that no cardinality is computed where no cluster matched.
+        # counted again as clusters under the terms aggregation of their marker, and the difference
+        # corrected (see _count): no cardinality is computed where no cluster matched. Terms
+        # aggregations throughout: a filter aggregation costs a query per match.
         clusters = {"clusters": {"cardinality": {"field": "cluster", "precision_threshold": cluster_precision}}}
-        # "false" is the total less "true", but cluster members need their own count of clusters.
-        free_filter = {"true": {"filter": {"term": {"is_free": True}}}}
-        free_filters = {**free_filter, "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}}}}
+        # Free or not: "false" is the total less "true", but cluster members need their own count.
+        free_filters = {"true": {"filter": {"term": {"is_free": True}}},
+                        "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}}}}
         terms = {name: {"terms": {"field": name, "size": n}} for name, n in FACET_SIZES.items()}
         body: dict[str, Any] = {
             "query": {"bool": {"must": [text_query], "filter": filters, "must_not": must_not}},
@@ -456,8 +459,8 @@ class ElasticsearchBackend:
         if facets:
             body["aggregations"] = {
                 **terms,
-                **free_filter,
-                "clustered": {"filter": {"term": {"clustered": True}}, "aggregations": {
+                "free": {"terms": {"field": "is_free", "size": 2}},
+                "clustered": {"terms": {"field": "clustered", "size": 1}, "aggregations": {
                     **clusters,
                     **{name: {**agg, "aggregations": clusters} for name, agg in terms.items()},
                     **{name: {**agg, "aggregations": clusters} for name, agg in free_filters.items()},
