@@ -358,14 +358,19 @@ class ElasticsearchBackend:
             resp = self._client.search(index=self.alias, **body)
         hits = [hit["_source"]["doc"] for hit in resp["hits"]["hits"]]
         aggs = resp.get("aggregations") or {}
-        clustered = next(iter((aggs.get("clustered") or {}).get("buckets") or []), {})
-        clustered_docs = int(clustered.get("doc_count") or 0)
-        if clustered_docs and body["size"]:
-            # Some matches have company on other platforms: the page again, one hit per cluster
-            # (collapsing costs every search a lookup per match; most have nothing to collapse).
-            page = self.search_body(query, self.cluster_precision, collapse=True, facets=False)
+        clustered_docs = sum(int(b["doc_count"]) for b in (aggs.get("clustered") or {}).get("buckets") or [])
+        clustered: dict[str, Any] = {}
+        if clustered_docs:
+            # Some matches have company on other platforms: a second request counts their clusters
+            # and collapses the page to one hit per cluster. Most searches match none, and both
+            # cost every search work per match.
+            again = self.search_body(query, self.cluster_precision, collapse=True, facets=False, clusters=True)
             with self._errors("search"):
-                hits = [hit["_source"]["doc"] for hit in self._client.search(index=self.alias, **page)["hits"]["hits"]]
+                second = self._client.search(index=self.alias, **again)
+            if again["size"]:
+                hits = [hit["_source"]["doc"] for hit in second["hits"]["hits"]]
+            clustered = next(iter(((second.get("aggregations") or {}).get("clustered") or {}).get("buckets") or []),
+                             {})
         documents = int(resp["hits"]["total"]["value"])
         total = _count(documents, clustered)
         facets: dict[str, dict[str, int]] = {}
@@ -384,9 +389,10 @@ class ElasticsearchBackend:
 
     @staticmethod
     def search_body(query: SearchQuery, cluster_precision: int = CLUSTER_PRECISION, *, collapse: bool = False,
-                    facets: bool = True) -> dict[str, Any]:
+                    facets: bool = True, clusters: bool = False) -> dict[str, Any]:
         """The search request for a query: term and phrase queries over analysed terms only; with
-        `collapse`, one hit per cluster; with `facets`, the total and the facet counts."""
+        `collapse`, one hit per cluster; with `facets`, the total, the facet counts and how many
+        matches belong to a cluster; with `clusters`, the facet counts of those in clusters."""
         groups = [_group_query(group) for group in analysis.query_groups(query.text)]
         filters: list[dict[str, Any]] = []
         must_not: list[dict[str, Any]] = []
@@ -439,9 +445,9 @@ class ElasticsearchBackend:
             offset, size = 0, 0
         # Facets count documents; a cluster's members (the same thing on several platforms, few) are
         # counted again as clusters under the terms aggregation of their marker, and the difference
-        # corrected (see _count): no cardinality is computed where no cluster matched. Terms
-        # aggregations throughout: a filter aggregation costs a query per match.
-        clusters = {"clusters": {"cardinality": {"field": "cluster", "precision_threshold": cluster_precision}}}
+        # corrected (see _count), in a second request made only when some match is in a cluster.
+        # Terms aggregations throughout: a filter aggregation costs a query per match.
+        cardinality = {"clusters": {"cardinality": {"field": "cluster", "precision_threshold": cluster_precision}}}
         # Free or not: "false" is the total less "true", but cluster members need their own count.
         free_filters = {"true": {"filter": {"term": {"is_free": True}}},
                         "false": {"filter": {"bool": {"must_not": [{"term": {"is_free": True}}]}}}}
@@ -456,16 +462,19 @@ class ElasticsearchBackend:
         }
         if collapse:
             body["collapse"] = {"field": "cluster"}
+        aggregations: dict[str, Any] = {}
         if facets:
-            body["aggregations"] = {
-                **terms,
-                "free": {"terms": {"field": "is_free", "size": 2}},
-                "clustered": {"terms": {"field": "clustered", "size": 1}, "aggregations": {
-                    **clusters,
-                    **{name: {**agg, "aggregations": clusters} for name, agg in terms.items()},
-                    **{name: {**agg, "aggregations": clusters} for name, agg in free_filters.items()},
-                }},
-            }
+            aggregations.update(terms)
+            aggregations["free"] = {"terms": {"field": "is_free", "size": 2}}
+            aggregations["clustered"] = {"terms": {"field": "clustered", "size": 1}}
+        if clusters:
+            aggregations["clustered"] = {"terms": {"field": "clustered", "size": 1}, "aggregations": {
+                **cardinality,
+                **{name: {**agg, "aggregations": cardinality} for name, agg in terms.items()},
+                **{name: {**agg, "aggregations": cardinality} for name, agg in free_filters.items()},
+            }}
+        if aggregations:
+            body["aggregations"] = aggregations
         return body
 
 
