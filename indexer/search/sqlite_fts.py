@@ -27,6 +27,7 @@ text becomes quoted FTS5 strings confined to the title and body columns, never s
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import sqlite3
@@ -49,7 +50,7 @@ from indexer.writelock import WriteLock
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # BM25 ranks at most this many matches, the most recently indexed that pass the filters; the rest
 # follow, newest first (they still count in the total and the facets, and the other sorts reach them).
 RANK_WINDOW = 2_000
@@ -88,7 +89,8 @@ CREATE TABLE IF NOT EXISTS search_docs (
     until INTEGER,
     lat REAL,
     lon REAL,
-    cluster TEXT
+    cluster TEXT,
+    cluster_key INTEGER
 );
 CREATE UNIQUE INDEX IF NOT EXISTS search_docs_id ON search_docs(id);
 CREATE INDEX IF NOT EXISTS search_docs_source ON search_docs(source_id);
@@ -131,7 +133,8 @@ _TEXT_COLUMNS = "{title_terms body_terms}"
 _COLUMNS = (("rowid", "rowid", np.int64), ("price", "coalesce(price, -1)", np.int64),
             ("published", f"coalesce(published, {LOW})", np.int64), ("starts", f"coalesce(starts, {LOW})", np.int64),
             ("until", f"coalesce(until, {HIGH})", np.int64), ("lat", "coalesce(lat, 999)", np.float64),
-            ("lon", "coalesce(lon, 999)", np.float64), ("source", "coalesce(source_id, -1)", np.int64))
+            ("lon", "coalesce(lon, 999)", np.float64), ("source", "coalesce(source_id, -1)", np.int64),
+            ("cluster", "coalesce(cluster_key, 0)", np.int64))
 
 
 def fts_match_expression(text: str, any_word: bool = False) -> str | None:
@@ -351,7 +354,7 @@ class SqliteFtsBackend:
             cell = "_g%d_%d" % _cell(lat, lon)
             filter_terms = f"{filter_terms} {cell}" if filter_terms else cell
         row = (seq << SEQ_SHIFT | bits, doc["id"], doc.get("source_id"), amount,
-               _epoch(doc.get("published_at")), starts, until, lat, lon, cluster)
+               _epoch(doc.get("published_at")), starts, until, lat, lon, cluster, _cluster_key(cluster))
         return row, filter_terms
 
     @staticmethod
@@ -490,7 +493,7 @@ class SqliteFtsBackend:
     @staticmethod
     def _insert(conn: sqlite3.Connection, doc_rows: list[tuple], text_rows: list[tuple]) -> None:
         conn.executemany("INSERT INTO search_docs (rowid, id, source_id, price, published, starts, until,"
-                         " lat, lon, cluster) VALUES (?,?,?,?,?,?,?,?,?,?)", doc_rows)
+                         " lat, lon, cluster, cluster_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
         conn.executemany("INSERT INTO search_text (rowid, title_terms, body_terms, filter_terms, doc)"
                          " VALUES (?,?,?,?,?)", text_rows)
 
@@ -658,7 +661,7 @@ class SqliteFtsBackend:
             keep &= ~hit if negate else hit
         candidates = candidates[keep] if not keep.all() else candidates
         rowids, positions, distances = self._filter_columns(plan, columns, candidates)
-        total, facets = self._facets(conn, rowids)
+        total, facets = self._facets(conn, rowids, columns.cluster[positions])
         matches = _Matches(candidates=candidates, rowids=rowids, positions=positions, distances=distances,
                            total=total, facets=facets)
         self._remember(key, matches, matches.size)
@@ -746,7 +749,8 @@ class SqliteFtsBackend:
                     candidates, positions, distances = candidates[inside], positions[inside], distances[inside]
         return candidates, positions, distances
 
-    def _facets(self, conn, rowids: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
+    def _facets(self, conn, rowids: np.ndarray, clusters: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
+        """Total and facet counts of the matches (`clusters`: each one's cluster key, 0 = none)."""
         if not len(rowids):
             return 0, _empty_facets()
         if any(self._codes.get(name) is None for name in ("category", "district", "platform")):
@@ -770,38 +774,24 @@ class SqliteFtsBackend:
         facets["free"] = {"true": free_count, "false": len(alone_free) - free_count}
         total = len(alone_free)
         if any_clustered:
-            # Members of one thing listed on several platforms count once per facet value.
-            members = rowids[clustered_mask]
-            cluster_of = self._clusters_of(conn, members)
-            total += len(set(cluster_of.values()))
-            seen: dict[tuple[str, str], set[str]] = {}
-            for position in np.flatnonzero(clustered_mask):
-                rid = int(rowids[position])
-                cluster = cluster_of.get(rid, str(rid))
-                for name in ("category", "district", "platform", "price_band"):
-                    code = int(values_of[name][position])
-                    if code:
-                        seen.setdefault((name, names[name].get(code, str(code))), set()).add(cluster)
-                free = "true" if int(free_codes[position]) == _FREE_CODES[True] else "false"
-                seen.setdefault(("free", free), set()).add(cluster)
-            for (name, value), clusters in seen.items():
-                facets[name][value] = facets[name].get(value, 0) + len(clusters)
+            # Members of one thing listed on several platforms count once per facet value: the
+            # distinct (cluster, value) pairs.
+            keys = clusters[clustered_mask]
+            keys = np.where(keys == 0, -rowids[clustered_mask], keys)   # no key: a cluster of its own
+            total += len(np.unique(keys))
+            values_of["free"] = (free_codes == _FREE_CODES[True]).astype(np.int64) + 1   # 2 = free, 1 = not
+            names["free"] = {2: "true", 1: "false"}
+            for name in ("category", "district", "platform", "price_band", "free"):
+                pairs = np.unique(np.stack((keys, values_of[name][clustered_mask]), axis=1), axis=0)
+                for code, n in enumerate(np.bincount(pairs[:, 1], minlength=1)):
+                    if code and n:
+                        value = names[name].get(code, str(code))
+                        facets[name][value] = facets[name].get(value, 0) + int(n)
         for name in facets:
             facets[name] = dict(sorted(((k, v) for k, v in facets[name].items() if v),
                                        key=lambda kv: (-kv[1], kv[0])))
         facets["free"] = {k: facets["free"][k] for k in ("true", "false") if k in facets["free"]}
         return total, facets
-
-    @staticmethod
-    def _clusters_of(conn, rowids: Iterable[int]) -> dict[int, str]:
-        cluster_of: dict[int, str] = {}
-        rowids = [int(r) for r in rowids]
-        for start in range(0, len(rowids), 500):
-            chunk = rowids[start:start + 500]
-            cluster_of.update(conn.execute(
-                f"SELECT rowid, cluster FROM search_docs WHERE rowid IN ({','.join('?' * len(chunk))})",
-                chunk).fetchall())
-        return cluster_of
 
     def _page(self, conn, query: SearchQuery, plan: _Plan, text: str | None, columns: _Columns,
               matches: _Matches) -> list[dict[str, Any]]:
@@ -814,17 +804,13 @@ class SqliteFtsBackend:
         else:
             order = rowids[_sorted(query.effective_sort, columns, matches, need)]
         if n_clustered:
-            cluster_of = self._clusters_of(conn, order[_bits_of(order, "clustered").astype(bool)])
-            seen: set[str] = set()
-            collapsed = []
-            for rid in order.tolist():
-                cluster = cluster_of.get(rid)
-                if cluster is not None:
-                    if cluster in seen:
-                        continue
-                    seen.add(cluster)
-                collapsed.append(rid)
-            page = collapsed[query.offset:query.offset + query.per_page]
+            # The first of each cluster in the order: its best-placed member.
+            at = np.searchsorted(columns.rowid, order)
+            at[at >= len(columns.rowid)] = 0
+            keys = np.where(columns.rowid[at] == order, columns.cluster[at], 0) if len(columns.rowid) else order * 0
+            keys = np.where(keys == 0, -order, keys)
+            _, first = np.unique(keys, return_index=True)
+            page = order[np.sort(first)][query.offset:query.offset + query.per_page].tolist()
         else:
             page = order[query.offset:query.offset + query.per_page].tolist()
         if not page:
@@ -949,6 +935,13 @@ def _cells_within(near: tuple[float, float], radius_km: float) -> list[tuple[int
 
 def _empty_facets() -> dict[str, dict[str, int]]:
     return {name: {} for name in ("category", "district", "platform", "free", "price_band")}
+
+
+def _cluster_key(cluster: str | None) -> int:
+    """The cluster as a positive 63-bit number for the readers' columns (0 = none)."""
+    if cluster is None:
+        return 0
+    return int.from_bytes(hashlib.blake2b(cluster.encode(), digest_size=8).digest(), "big") >> 1 or 1
 
 
 def _cluster(doc: dict[str, Any]) -> str | None:
