@@ -8,22 +8,6 @@ from sqlalchemy import select, text
 from indexer.catalog import Catalog, store
 from indexer.catalog.models import Base, ItemDiagnostic, ListingRow
 from indexer.listing import Diagnostic, Listing, Price
-from tests.postgres import postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def catalog(request, tmp_path):
-    if request.param == "sqlite":
-        c = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
-        c.upgrade()
-        yield c
-        c.dispose()
-        return
-    with postgres_database() as url:
-        c = Catalog(url)
-        c.upgrade()
-        yield c
-        c.dispose()
 
 
 def listing(key, title="전동드릴", **kw):

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from alembic import command
 from sqlalchemy import inspect, select, text
 
 from indexer.catalog import Catalog, store
 from indexer.catalog.models import SearchPending, utcnow
-from tests.postgres import postgres_database
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def catalog(request, tmp_path):
-    if request.param == "sqlite":
-        c = Catalog(f"sqlite:///{tmp_path / 'catalog.sqlite3'}")
-        c.upgrade()
-        yield c
-        c.dispose()
-        return
-    with postgres_database() as url:
-        c = Catalog(url)
-        c.upgrade()
-        yield c
-        c.dispose()
 
 
 def queued(catalog) -> dict:
