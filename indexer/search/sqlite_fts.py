@@ -199,10 +199,6 @@ class _Plan:
         return (self.match, tuple(self.bit_sql), self.price, self.available_from, self.available_to,
                 self.ended_before, self.exclude_sources, self.near, self.radius_km)
 
-    @property
-    def needs_columns(self) -> bool:
-        return bool(self.price or self.available_from is not None or self.available_to is not None
-                    or self.ended_before is not None or self.exclude_sources or self.near)
 
 
 @dataclass
@@ -307,14 +303,15 @@ class SqliteFtsBackend:
             self._codes = {}
             raise
 
-    def _lookup_codes(self, conn: sqlite3.Connection, field_name: str, values: Iterable[str]) -> list[int]:
+    def _lookup_codes(self, conn: sqlite3.Connection, field_name: str, values: Iterable[str],
+                      state: tuple[int, int]) -> list[int]:
         """Codes of filter values; a value never indexed has none (and matches nothing)."""
         values = list(values)
         # Reread only when the index changed since: an unknown value (a typo, a guess) would
         # otherwise cost a table read on every request that names it.
-        if any(v not in self._codes.get(field_name, {}) for v in values) and self._codes_state != self._state(conn):
+        if any(v not in self._codes.get(field_name, {}) for v in values) and self._codes_state != state:
             self._load_codes(conn)
-            self._codes_state = self._state(conn)
+            self._codes_state = state
         known = self._codes.get(field_name, {})
         return [known[v] for v in values if v in known]
 
@@ -608,7 +605,7 @@ class SqliteFtsBackend:
         for name, values in (("category", query.categories), ("district", query.districts),
                              ("platform", query.platforms)):
             if values:
-                codes = tuple(self._lookup_codes(conn, name, values))
+                codes = tuple(self._lookup_codes(conn, name, values, state))
                 if not codes:
                     return None
                 bit_sql.append(f"{_bit(name)} IN ({','.join(map(str, codes))})")
@@ -628,7 +625,7 @@ class SqliteFtsBackend:
             bit_tests.append(("price_band", bands, False))
         terms: list[str] = []
         if query.dongs:
-            codes = self._lookup_codes(conn, "dong", query.dongs)
+            codes = self._lookup_codes(conn, "dong", query.dongs, state)
             if not codes:
                 return None
             terms.append("filter_terms : (" + " OR ".join(f'"_n{code}"' for code in codes) + ")")
