@@ -698,9 +698,7 @@ class SqliteFtsBackend:
         if candidates is columns.rowid:
             positions = np.arange(len(candidates))
         else:
-            positions = np.searchsorted(columns.rowid, candidates)
-            positions[positions >= len(columns.rowid)] = 0
-            present = columns.rowid[positions] == candidates if len(columns.rowid) else np.zeros(len(candidates), bool)
+            positions, present = _locate(columns.rowid, candidates)
             if not present.all():   # deleted since the FTS snapshot (another thread's newer columns)
                 candidates, positions = candidates[present], positions[present]
         keep = np.ones(len(candidates), dtype=bool)
@@ -802,9 +800,8 @@ class SqliteFtsBackend:
             order = rowids[_sorted(query.effective_sort, columns, matches, need)]
         if n_clustered:
             # The first of each cluster in the order: its best-placed member.
-            at = np.searchsorted(columns.rowid, order)
-            at[at >= len(columns.rowid)] = 0
-            keys = np.where(columns.rowid[at] == order, columns.cluster[at], 0) if len(columns.rowid) else order * 0
+            at, present = _locate(columns.rowid, order)
+            keys = np.where(present, columns.cluster[at], 0) if len(columns.rowid) else np.zeros_like(order)
             keys = np.where(keys == 0, -order, keys)
             _, first = np.unique(keys, return_index=True)
             page = order[np.sort(first)][query.offset:query.offset + query.per_page].tolist()
@@ -902,13 +899,21 @@ def _parse(text: str | None, dtype) -> np.ndarray:
     return np.fromstring(text, dtype=dtype, sep=",")
 
 
+def _locate(haystack: np.ndarray, needles: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each needle is in `haystack` (sorted ascending), and whether it is there at all (an
+    absent needle gets position 0)."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=np.int64), np.zeros(len(needles), dtype=bool)
+    at = np.searchsorted(haystack, needles)
+    at[at >= len(haystack)] = 0
+    present = haystack[at] == needles
+    at[~present] = 0
+    return at, present
+
+
 def _contains(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
     """Which needles are in `haystack` (sorted ascending)."""
-    if not len(haystack):
-        return np.zeros(len(needles), dtype=bool)
-    at = np.searchsorted(haystack, needles)
-    at[at >= len(haystack)] = len(haystack) - 1
-    return haystack[at] == needles
+    return _locate(haystack, needles)[1]
 
 
 def _haversine(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
