@@ -753,38 +753,30 @@ class SqliteFtsBackend:
         names = {name: {code: value for value, code in self._codes.get(name, {}).items()}
                  for name in ("category", "district", "platform")}
         names["price_band"] = {code: key for key, code in _BAND_CODES.items()}
+        # Free or not as a code like the others: 2 = free, 1 = not (a price that does not say).
+        names["free"] = {2: "true", 1: "false"}
+        values_of = {name: _bits_of(rowids, name) for name in ("category", "district", "platform", "price_band")}
+        values_of["free"] = (_bits_of(rowids, "free") == _FREE_CODES[True]).astype(np.int64) + 1
         clustered_mask = _bits_of(rowids, "clustered").astype(bool)
         any_clustered = bool(clustered_mask.any())
-        facets: dict[str, dict[str, int]] = {}
-        values_of: dict[str, np.ndarray] = {}
-        for name in ("category", "district", "platform", "price_band"):
-            values_of[name] = _bits_of(rowids, name)
-            alone = values_of[name][~clustered_mask] if any_clustered else values_of[name]
-            counts = np.bincount(alone, minlength=1 << _BITS[name][1])
-            facets[name] = {names[name].get(code, str(code)): int(n) for code, n in enumerate(counts)
-                            if code and n}
-        free_codes = _bits_of(rowids, "free")
-        alone_free = free_codes[~clustered_mask] if any_clustered else free_codes
-        free_count = int(np.count_nonzero(alone_free == _FREE_CODES[True]))
-        facets["free"] = {"true": free_count, "false": len(alone_free) - free_count}
-        total = len(alone_free)
+        alone = ~clustered_mask
+        total = int(np.count_nonzero(alone))
+        # Every code a field's bits can hold, so that the counts of alone and clustered add up.
+        per_value = {name: np.bincount(values[alone] if any_clustered else values, minlength=1 << _BITS[name][1])
+                     for name, values in values_of.items()}
         if any_clustered:
             # Members of one thing listed on several platforms count once per facet value: the
             # distinct (cluster, value) pairs.
             keys = clusters[clustered_mask]
             keys = np.where(keys == 0, -rowids[clustered_mask], keys)   # no key: a cluster of its own
             total += len(np.unique(keys))
-            values_of["free"] = (free_codes == _FREE_CODES[True]).astype(np.int64) + 1   # 2 = free, 1 = not
-            names["free"] = {2: "true", 1: "false"}
-            for name in ("category", "district", "platform", "price_band", "free"):
-                pairs = np.unique(np.stack((keys, values_of[name][clustered_mask]), axis=1), axis=0)
-                for code, n in enumerate(np.bincount(pairs[:, 1], minlength=1)):
-                    if code and n:
-                        value = names[name].get(code, str(code))
-                        facets[name][value] = facets[name].get(value, 0) + int(n)
-        for name in facets:
-            facets[name] = dict(sorted(((k, v) for k, v in facets[name].items() if v),
-                                       key=lambda kv: (-kv[1], kv[0])))
+            for name, values in values_of.items():
+                pairs = np.unique(np.stack((keys, values[clustered_mask]), axis=1), axis=0)
+                per_value[name] += np.bincount(pairs[:, 1], minlength=len(per_value[name]))
+        facets: dict[str, dict[str, int]] = {}
+        for name, counts in per_value.items():
+            found = ((names[name].get(code, str(code)), int(n)) for code, n in enumerate(counts) if code and n)
+            facets[name] = dict(sorted(found, key=lambda kv: (-kv[1], kv[0])))
         facets["free"] = {k: facets["free"][k] for k in ("true", "false") if k in facets["free"]}
         return total, facets
 
