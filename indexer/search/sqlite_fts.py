@@ -328,6 +328,8 @@ class SqliteFtsBackend:
         codes = self._codes
         price = doc.get("price") or {}
         amount = effective_price(price)
+        if amount is not None and amount >= HIGH:   # beyond SQLite's integers: dearer than anything
+            amount = HIGH - 1
         starts = _epoch(doc.get("starts_at"))
         # available_until: the end, else a day after the start.
         until = _epoch(doc.get("ends_at")) if doc.get("ends_at") else (starts + 86_400 if starts is not None else None)

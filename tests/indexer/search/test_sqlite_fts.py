@@ -324,3 +324,15 @@ def test_warm_loads_the_columns_before_the_first_search(tmp_path):
     assert cheap(reader) == ["a", "b"]
     reader.close()
     writer.close()
+
+
+def test_absurd_values_in_a_document_neither_fail_the_batch_nor_break_the_filters(tmp_path):
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    absurd = dict(listing("x", amount=100), price={"amount": 1e30}, lat=float("nan"), lon=500,
+                  published_at="not a date", starts_at="9999-99-99", dong='"; DROP TABLE search_docs; --')
+    assert engine.index([absurd, listing("y", amount=100)]) == 2
+    assert keys(engine.search(SearchQuery(text="공구", sort="price"))) == ["y", "x"]
+    assert keys(engine.search(SearchQuery(text="공구", price_max=1000))) == ["y"]
+    assert keys(engine.search(SearchQuery(dongs=('"; DROP TABLE search_docs; --',)))) == ["x"]
+    assert engine.search(SearchQuery(text="공구", near=(37.5, 127.0), radius_km=50)).total == 0
+    engine.close()
