@@ -232,18 +232,21 @@ class SqliteFtsBackend:
         self._cache_sizes: dict[tuple, int] = {}
         self._cache_rowids = 0
         self._cache_lock = threading.Lock()
-        conn = self._raw()
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version != SCHEMA_VERSION:
-            # The index is derived from the catalog: an index of another layout is dropped and
-            # rebuilt empty (`sharehub reindex` fills it).
-            for table in ("search_fts", "search_docs", "search_text", "search_codes", "search_meta", "search_gone"):
-                conn.execute(f"DROP TABLE IF EXISTS {table}")
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        conn.executescript(_SCHEMA)
-        conn.execute("DROP TRIGGER IF EXISTS search_text_ai")   # schema 5 had it: _FTS_INSERT does its work
-        for trigger in _DELETE_TRIGGERS:
-            conn.execute(trigger)
+        # Setting up the file takes the write lock: crawl processes started together open a new
+        # index at the same moment, and SQLite refuses a second connection switching it to WAL.
+        with self._write_lock.held():
+            conn = self._raw()
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                # The index is derived from the catalog: an index of another layout is dropped and
+                # rebuilt empty (`sharehub reindex` fills it).
+                for table in ("search_fts", "search_docs", "search_text", "search_codes", "search_meta", "search_gone"):
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.executescript(_SCHEMA)
+            conn.execute("DROP TRIGGER IF EXISTS search_text_ai")   # schema 5 had it: _FTS_INSERT does its work
+            for trigger in _DELETE_TRIGGERS:
+                conn.execute(trigger)
 
     def _connect(self, write: bool = True) -> "_Transaction":
         return _Transaction(self._raw(), immediate=write, lock=self._write_lock if write else None)
