@@ -2,10 +2,11 @@
 
 Tables:
 - `search_text` holds each document's analysed title and body terms, its filter terms and the API
-  document (JSON); the FTS5 table `search_fts` is an external-content index over it, kept in step by
-  triggers in the same transaction as every write.
-- `search_docs` is narrow: the id and the numbers filters and sorts read (price, times as epoch
-  seconds, coordinates, source, cluster).
+  document (JSON); the FTS5 table `search_fts` is an external-content index over it, kept in step in
+  the same transaction as every write (new rows a chunk at a time, deletions by triggers).
+- `search_docs` is narrow: the id, its 63-bit hash, and the numbers filters and sorts read (price,
+  times as epoch seconds, coordinates, source, cluster). It has no index on the id: the writer finds
+  a listing's rowid from the hashes held sorted in numpy (`_IdMap`), and checks the id itself.
 - `search_codes` numbers the values of the facet fields and dongs; `search_meta` counts versions;
   `search_gone` logs the rowids deleted since the readers last looked.
 
@@ -50,7 +51,7 @@ from indexer.writelock import WriteLock
 
 TITLE_WEIGHT = 3.0
 BODY_WEIGHT = 1.0
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # BM25 ranks at most this many matches, the most recently indexed that pass the filters; the rest
 # follow, newest first (they still count in the total and the facets, and the other sorts reach them).
 RANK_WINDOW = 2_000
@@ -82,6 +83,7 @@ INSERT OR IGNORE INTO search_meta (key, value) VALUES ('generation', 1), ('versi
 CREATE TABLE IF NOT EXISTS search_docs (
     rowid INTEGER PRIMARY KEY,
     id TEXT NOT NULL,
+    id_key INTEGER NOT NULL,
     source_id INTEGER,
     price INTEGER,
     published INTEGER,
@@ -92,7 +94,6 @@ CREATE TABLE IF NOT EXISTS search_docs (
     cluster TEXT,
     cluster_key INTEGER
 );
-CREATE UNIQUE INDEX IF NOT EXISTS search_docs_id ON search_docs(id);
 CREATE INDEX IF NOT EXISTS search_docs_source ON search_docs(source_id);
 CREATE TABLE IF NOT EXISTS search_text (
     rowid INTEGER PRIMARY KEY,
@@ -111,9 +112,14 @@ CREATE TABLE IF NOT EXISTS search_gone (seq INTEGER PRIMARY KEY, rowid INTEGER N
 CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5(
     title_terms, body_terms, filter_terms,
     content='search_text', content_rowid='rowid',
-    tokenize="unicode61 remove_diacritics 0 tokenchars '_'"
+    tokenize="ascii tokenchars '_'"
 );
 """
+# The terms are analysed already (folded, split on every non-word character), so FTS5 has only the
+# spaces to split on: the ascii tokenizer does that at a fraction of unicode61's cost (to it, every
+# non-ASCII character belongs to a token) and splits them the same way.
+# Pages of 8 KiB for a new file: fewer, fuller pages to write per batch than 4 KiB.
+PAGE_SIZE = 8192
 # New rows reach the FTS index a chunk at a time, in one statement: SQLite tokenizes and merges in C
 # with the GIL released, while Python prepares the next chunk.
 _FTS_INSERT = ("INSERT INTO search_fts(rowid, title_terms, body_terms, filter_terms)"
@@ -180,6 +186,65 @@ class _Columns:
             raise AttributeError(name) from None
 
 
+class _IdMap:
+    """Which rowid holds which listing id, for the writer: the ids' 63-bit keys sorted in numpy, with
+    their rowids, brought up to date like the readers' columns (generation, new rowids, gone log).
+
+    In place of a B-tree index on the id: ids are hashes, so each document of a batch would land on
+    its own leaf page of that index and rewrite it, most of the cost of a commit at a million
+    listings; without one, a batch only appends. New keys go to a small sorted part first, merged
+    into the large one when it reaches an eighth of its size, so a batch costs little to take in."""
+
+    def __init__(self) -> None:
+        self.generation: int | None = None
+        self.max_rowid = -1
+        self.gone_seq = 0
+        empty = np.empty(0, dtype=np.int64)
+        self.parts = [(empty, empty), (empty, empty)]   # (keys, rowids) sorted by key: large, small
+
+    def sync(self, conn: sqlite3.Connection) -> None:
+        """Bring the map to what this (write) transaction sees."""
+        generation = conn.execute("SELECT value FROM search_meta WHERE key = 'generation'").fetchone()[0]
+        if generation != self.generation:
+            self.__init__()
+            self.generation = generation
+            self.gone_seq = conn.execute("SELECT coalesce(max(seq), 0) FROM search_gone").fetchone()[0]
+        else:
+            gone_text, last = conn.execute("SELECT group_concat(rowid), max(seq) FROM search_gone WHERE seq > ?",
+                                           (self.gone_seq,)).fetchone()
+            if gone_text:
+                gone = np.unique(_parse(gone_text, np.int64))
+                self.parts = [(keys[keep], rowids[keep]) for keys, rowids in self.parts
+                              for keep in (~_contains(gone, rowids),)]
+                self.gone_seq = last
+        keys_text, rowids_text = conn.execute("SELECT group_concat(id_key), group_concat(rowid) FROM search_docs"
+                                              " WHERE rowid > ?", (self.max_rowid,)).fetchone()
+        if rowids_text:
+            keys, rowids = _parse(keys_text, np.int64), _parse(rowids_text, np.int64)
+            self.max_rowid = int(rowids.max())
+            large, small = self.parts
+            small = _merged(small, (keys, rowids))
+            if len(small[0]) * 8 > len(large[0]):
+                large, small = _merged(large, small), (small[0][:0], small[1][:0])
+            self.parts = [large, small]
+
+    def rowids_of(self, keys: np.ndarray) -> np.ndarray:
+        """The rowids whose id has one of these keys."""
+        found = []
+        for sorted_keys, rowids in self.parts:
+            low = np.searchsorted(sorted_keys, keys, side="left")
+            high = np.searchsorted(sorted_keys, keys, side="right")
+            found.extend(rowids[a:b] for a, b in zip(low[high > low], high[high > low]))
+        return np.unique(np.concatenate(found)) if found else np.empty(0, dtype=np.int64)
+
+
+def _merged(into: tuple[np.ndarray, np.ndarray], new: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Two (keys, rowids) pairs as one, sorted by key (`into` is sorted, `new` need not be)."""
+    order = np.argsort(new[0], kind="stable")
+    at = np.searchsorted(into[0], new[0][order])
+    return np.insert(into[0], at, new[0][order]), np.insert(into[1], at, new[1][order])
+
+
 @dataclass
 class _Plan:
     """How a query runs: the FTS expression (None: every document), the SQL bit tests the ranking
@@ -226,6 +291,7 @@ class SqliteFtsBackend:
         self._write_lock = WriteLock(self.path)
         self._codes: dict[str, dict[str, int]] = {}
         self._codes_state: tuple | None = None
+        self._ids = _IdMap()     # used under the write lock only
         self._columns_snapshot: _Columns | None = None
         self._columns_lock = threading.Lock()
         self._cache: OrderedDict[tuple, Any] = OrderedDict()   # _Matches, or the rowids of an FTS match
@@ -242,11 +308,27 @@ class SqliteFtsBackend:
                 # rebuilt empty (`sharehub reindex` fills it).
                 for table in ("search_fts", "search_docs", "search_text", "search_codes", "search_meta", "search_gone"):
                     conn.execute(f"DROP TABLE IF EXISTS {table}")
+                self._resize_pages(conn)
                 conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.executescript(_SCHEMA)
             conn.execute("DROP TRIGGER IF EXISTS search_text_ai")   # schema 5 had it: _FTS_INSERT does its work
             for trigger in _DELETE_TRIGGERS:
                 conn.execute(trigger)
+
+    @staticmethod
+    def _resize_pages(conn: sqlite3.Connection) -> None:
+        """Give an emptied file of an older layout the page size of a new one (best effort: WAL
+        mode keeps the size, and leaving it needs no other connection open)."""
+        if conn.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE:
+            return
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
+            conn.execute("VACUUM")
+        except sqlite3.OperationalError:
+            pass    # another process has it open: the old size serves as well, a little slower
+        finally:
+            conn.execute("PRAGMA journal_mode=WAL")
 
     def _connect(self, write: bool = True) -> "_Transaction":
         return _Transaction(self._raw(), immediate=write, lock=self._write_lock if write else None)
@@ -260,6 +342,7 @@ class SqliteFtsBackend:
                 conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             except sqlite3.Error as exc:
                 raise SearchError(f"sqlite: unable to open search index {self.path}: {exc}") from exc
+            conn.execute(f"PRAGMA page_size={PAGE_SIZE}")   # a new file only
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA cache_size=-131072")  # 128 MiB: the FTS index's hot pages
@@ -298,12 +381,14 @@ class SqliteFtsBackend:
         return code
 
     @contextmanager
-    def _forget_codes_on_failure(self) -> Iterator[None]:
-        # Codes given out in a transaction that rolled back do not exist: read them again.
+    def _forget_on_failure(self) -> Iterator[None]:
+        # Codes given out, and rows the id map took in, in a transaction that rolled back do not
+        # exist: read them again.
         try:
             yield
         except BaseException:
             self._codes = {}
+            self._ids = _IdMap()
             raise
 
     def _lookup_codes(self, conn: sqlite3.Connection, field_name: str, values: Iterable[str],
@@ -323,7 +408,7 @@ class SqliteFtsBackend:
         docs = list(documents)
         if not docs:
             return 0
-        with self._forget_codes_on_failure(), self._connect() as conn:
+        with self._forget_on_failure(), self._connect() as conn:
             return self._index_in(conn, docs)
 
     def _row(self, doc: dict[str, Any], seq: int) -> tuple[tuple, str]:
@@ -355,26 +440,32 @@ class SqliteFtsBackend:
         if lat is not None:
             cell = "_g%d_%d" % _cell(lat, lon)
             filter_terms = f"{filter_terms} {cell}" if filter_terms else cell
-        row = (seq << SEQ_SHIFT | bits, doc["id"], doc.get("source_id"), amount,
+        row = (seq << SEQ_SHIFT | bits, doc["id"], _key(doc["id"]), doc.get("source_id"), amount,
                _epoch(doc.get("published_at")), starts, until, lat, lon, cluster, _cluster_key(cluster))
         return row, filter_terms
 
-    @staticmethod
-    def _delete_ids(conn: sqlite3.Connection, ids: list[str]) -> None:
-        for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            rowids = [r[0] for r in conn.execute(
-                f"SELECT rowid FROM search_docs WHERE id IN ({','.join('?' * len(chunk))})", chunk)]
-            if not rowids:  # new documents, the common case of a first crawl or a rebuild
-                continue
-            marks = ",".join("?" * len(rowids))
-            conn.execute(f"DELETE FROM search_text WHERE rowid IN ({marks})", rowids)
-            conn.execute(f"DELETE FROM search_docs WHERE rowid IN ({marks})", rowids)
+    def _delete_ids(self, conn: sqlite3.Connection, ids: list[str]) -> None:
+        self._ids.sync(conn)
+        candidates = self._ids.rowids_of(np.fromiter(map(_key, ids), dtype=np.int64, count=len(ids)))
+        if not len(candidates):  # new documents, the common case of a crawl or a rebuild
+            return
+        wanted = set(ids)
+        candidates = candidates.tolist()
+        for start in range(0, len(candidates), 500):
+            chunk = candidates[start:start + 500]
+            # The keys are hashes: a candidate is one of these ids unless two ids share a key.
+            rowids = [rowid for rowid, doc_id in conn.execute(
+                f"SELECT rowid, id FROM search_docs WHERE rowid IN ({','.join('?' * len(chunk))})", chunk)
+                if doc_id in wanted]
+            if rowids:
+                marks = ",".join("?" * len(rowids))
+                conn.execute(f"DELETE FROM search_text WHERE rowid IN ({marks})", rowids)
+                conn.execute(f"DELETE FROM search_docs WHERE rowid IN ({marks})", rowids)
 
     def delete(self, ids: Iterable[str]) -> None:
         ids = list(ids)
         if ids:
-            with self._connect() as conn:
+            with self._forget_on_failure(), self._connect() as conn:
                 self._delete_ids(conn, ids)
                 self._limit_gone_log(conn)
 
@@ -412,43 +503,19 @@ class SqliteFtsBackend:
 
     def rebuild(self, batches: Iterable[list[dict[str, Any]]]) -> int:
         """Replace every document in one transaction: searches see the old index until it commits.
-
-        A bulk load: the rows go in without the id index, which is built sorted at the end instead
-        of growing row by row."""
-        total = 0
-        with self._forget_codes_on_failure(), self._connect() as conn:
+        A document given twice counts once (the last one), as index() would have it."""
+        with self._forget_on_failure(), self._connect() as conn:
             self._clear(conn)
-            conn.execute("DROP INDEX IF EXISTS search_docs_id")
             for batch in batches:
-                total += self._index_in(conn, batch, bulk=True)
-            total -= self._drop_repeated_ids(conn)
-            conn.execute("CREATE UNIQUE INDEX search_docs_id ON search_docs(id)")
-        return total
+                self._index_in(conn, batch)
+            return conn.execute("SELECT count(*) FROM search_docs").fetchone()[0]
 
-    @staticmethod
-    def _drop_repeated_ids(conn: sqlite3.Connection) -> int:
-        """A bulk load keeps the last of documents given twice (as index() would): the others go."""
-        try:
-            conn.execute("CREATE UNIQUE INDEX search_docs_id ON search_docs(id)")
-        except sqlite3.IntegrityError:
-            pass
-        else:
-            conn.execute("DROP INDEX search_docs_id")
-            return 0
-        conn.execute("CREATE INDEX search_docs_id_all ON search_docs(id, rowid)")
-        older = "SELECT rowid FROM search_docs d WHERE rowid < (SELECT max(rowid) FROM search_docs e WHERE e.id = d.id)"
-        conn.execute(f"DELETE FROM search_text WHERE rowid IN ({older})")
-        dropped = conn.execute(f"DELETE FROM search_docs WHERE rowid IN ({older})").rowcount
-        conn.execute("DROP INDEX search_docs_id_all")
-        return dropped
-
-    def _index_in(self, conn: sqlite3.Connection, docs: list[dict[str, Any]], bulk: bool = False) -> int:
+    def _index_in(self, conn: sqlite3.Connection, docs: list[dict[str, Any]]) -> int:
         # A document given twice in one call: the last one counts.
         docs = list({doc["id"]: doc for doc in docs}.values())
         if not docs:
             return 0
-        if not bulk:  # a bulk load starts empty and has no id index to look up
-            self._delete_ids(conn, [doc["id"] for doc in docs])
+        self._delete_ids(conn, [doc["id"] for doc in docs])
         self._ensure_codes(conn, docs)
         # Sequence numbers only grow (kept in search_meta, not max(rowid), which falls when the
         # newest document is deleted): the readers take every rowid above the last they saw as new.
@@ -459,7 +526,8 @@ class SqliteFtsBackend:
             conn.execute(_FTS_INSERT, (seq << SEQ_SHIFT, (seq + len(docs)) << SEQ_SHIFT))
         else:
             # The connection is used by one thread at a time: this one between chunks, the FTS
-            # thread during them (sqlite3 releases the GIL while a statement runs).
+            # thread during them (sqlite3 releases the GIL while a statement runs; binding the
+            # rows of executemany holds it, so that stays here).
             with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-fts") as fts:
                 pending = None
                 for start in range(0, len(docs), WRITE_CHUNK):
@@ -494,8 +562,8 @@ class SqliteFtsBackend:
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, doc_rows: list[tuple], text_rows: list[tuple]) -> None:
-        conn.executemany("INSERT INTO search_docs (rowid, id, source_id, price, published, starts, until,"
-                         " lat, lon, cluster, cluster_key) VALUES (?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
+        conn.executemany("INSERT INTO search_docs (rowid, id, id_key, source_id, price, published, starts, until,"
+                         " lat, lon, cluster, cluster_key) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", doc_rows)
         conn.executemany("INSERT INTO search_text (rowid, title_terms, body_terms, filter_terms, doc)"
                          " VALUES (?,?,?,?,?)", text_rows)
 
@@ -936,11 +1004,16 @@ def _empty_facets() -> dict[str, dict[str, int]]:
     return {name: {} for name in ("category", "district", "platform", "free", "price_band")}
 
 
+def _key(text: str) -> int:
+    """A 63-bit hash of a string (an id, a cluster), for numpy."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "big") >> 1
+
+
 def _cluster_key(cluster: str | None) -> int:
     """The cluster as a positive 63-bit number for the readers' columns (0 = none)."""
     if cluster is None:
         return 0
-    return int.from_bytes(hashlib.blake2b(cluster.encode(), digest_size=8).digest(), "big") >> 1 or 1
+    return _key(cluster) or 1
 
 
 def _cluster(doc: dict[str, Any]) -> str | None:

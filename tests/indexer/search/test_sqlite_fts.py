@@ -304,13 +304,61 @@ def test_a_rebuild_given_a_document_twice_keeps_the_last_and_an_index_that_check
     assert keys(engine.search(SearchQuery(text="공구"))) == []
     assert keys(engine.search(SearchQuery(text="사다리"))) == ["a"]
     assert engine.search(SearchQuery(text="대여")).total == 2
-    engine.index([listing("b", title="망치 대여", amount=200)])   # the id index is back: b is replaced
+    engine.index([listing("b", title="망치 대여", amount=200)])   # after a rebuild, b is still found and replaced
     assert keys(engine.search(SearchQuery(text="대여", sort="price"))) == ["b", "a"]
     assert engine.count() == 2
     conn = sqlite3.connect(tmp_path / "search.sqlite3")
     conn.execute("INSERT INTO search_fts(search_fts, rank) VALUES ('integrity-check', 1)")
-    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('index', 'trigger')")}
-    assert {"search_docs_id", "search_text_ad", "search_docs_ad"} <= names
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"search_text_ad", "search_docs_ad"} <= names
+    engine.close()
+
+
+def test_two_writers_replace_and_delete_each_others_documents(tmp_path):
+    first = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    second = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    first.index([listing("a", title="공구", amount=1), listing("b", title="공구", amount=2)])
+    second.index([listing("a", title="드릴", amount=3)])           # learns of a from the file
+    first.index([listing("a", title="사다리", amount=4)])          # learns that second replaced a
+    second.delete([listing("b")["id"]])
+    first.index([listing("c", title="공구", amount=5)])
+    assert first.count() == 2
+    assert keys(first.search(SearchQuery(sort="price"))) == ["a", "c"]
+    assert keys(second.search(SearchQuery(text="사다리"))) == ["a"]
+    assert second.search(SearchQuery(text="드릴")).total == 0
+    second.close()
+    first.close()
+
+
+def test_ids_whose_keys_collide_are_told_apart_by_the_id_itself(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite_fts, "_key", lambda text: 7)       # every id the same 63-bit key
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    engine.index([listing(k, title="공구", amount=i) for i, k in enumerate("abc")])
+    engine.index([listing("b", title="드릴", amount=9)])
+    engine.delete([listing("c")["id"], listing("unknown")["id"]])
+    assert keys(engine.search(SearchQuery(sort="price"))) == ["a", "b"]
+    assert keys(engine.search(SearchQuery(text="드릴"))) == ["b"]
+    assert engine.count() == 2
+    engine.close()
+
+
+def test_after_a_rebuild_that_failed_midway_the_old_documents_are_still_replaced_not_repeated(tmp_path):
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    engine.index([listing("a", title="공구")])
+
+    def batches():
+        yield [listing("x", title="드릴")]
+        yield [listing("y", title="드릴")]
+        raise RuntimeError("catalog read failed")
+
+    with pytest.raises(RuntimeError):
+        engine.rebuild(batches())
+    engine.index([listing("a", title="사다리")])
+    engine.index([listing("z", title="망치")])
+    engine.index([listing("z", title="망치 대여")])
+    assert engine.count() == 2
+    assert sorted(keys(engine.search(SearchQuery()))) == ["a", "z"]
+    assert engine.search(SearchQuery(text="드릴")).total == 0 and engine.search(SearchQuery(text="공구")).total == 0
     engine.close()
 
 
@@ -335,4 +383,19 @@ def test_absurd_values_in_a_document_neither_fail_the_batch_nor_break_the_filter
     assert keys(engine.search(SearchQuery(text="공구", price_max=1000))) == ["y"]
     assert keys(engine.search(SearchQuery(dongs=('"; DROP TABLE search_docs; --',)))) == ["x"]
     assert engine.search(SearchQuery(text="공구", near=(37.5, 127.0), radius_km=50)).total == 0
+    engine.close()
+
+
+def test_documents_indexed_long_ago_and_just_now_are_both_found_again(tmp_path):
+    engine = SqliteFtsBackend(tmp_path / "search.sqlite3")
+    engine.index([listing(f"old{i}", title="공구", amount=i) for i in range(40)])
+    engine.index([listing("new0", title="공구", amount=100), listing("new1", title="공구", amount=101)])
+    engine.index([listing("new2", title="공구", amount=102)])
+    assert len(engine._ids.parts[1][0]) == 2          # the newest keys wait in the small part
+    engine.index([listing("old3", title="드릴", amount=3), listing("new1", title="드릴", amount=101)])
+    engine.delete([listing("old5")["id"], listing("new0")["id"]])
+    assert engine.count() == 41
+    assert keys(engine.search(SearchQuery(text="드릴", sort="price"))) == ["old3", "new1"]
+    found = keys(engine.search(SearchQuery(sort="price", per_page=100)))
+    assert len(found) == len(set(found)) == 41 and "old5" not in found and "new0" not in found
     engine.close()
