@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-fast bench es-up es-down es-status pg-up pg-down browser clean
+.PHONY: install demo test test-fast bench bench-portal translations es-up es-down es-status pg-up pg-down browser clean
 
 install: $(STAMP)
 
@@ -31,6 +31,19 @@ test-fast: install
 bench: install es-up
 	$(BIN)/python bench/search_scale.py $(BENCH_ARGS)
 
+# The portal under load: wrk (Debian's package) against `sharehub serve` with 100,000 listings,
+# cycling through 400 search URLs; prints req/s and latency of the search page and the API.
+bench-portal: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python bench/portal_http.py $(BENCH_ARGS)
+
+# After changing a page's text: extract the messages, merge them into the Korean catalog, edit
+# search_ui/translations/ko/LC_MESSAGES/messages.po, then run this again to compile it.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext --no-location --sort-output -o search_ui/translations/messages.pot .
+	$(BIN)/pybabel update -i search_ui/translations/messages.pot -d search_ui/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d search_ui/translations
+
 es-up:
 	bash scripts/es-node.sh up
 
@@ -47,9 +60,26 @@ pg-up:
 pg-down:
 	bash scripts/pg-node.sh down
 
-# Debian's Chromium and a Korean font for the page tests (installed once, as root).
+# Debian's Chromium, a Korean font and axe-core (npm, pinned) for the page tests: installs only what
+# is missing (as root; apt-get update first), so a second run does nothing. Tests read axe.min.js from
+# $(AXE_JS), or from SHAREHUB_AXE_JS when set.
+AXE_VERSION := 4.14.1
+NPM_CACHE := .cache/npm
+AXE_JS := $(NPM_CACHE)/node_modules/axe-core/axe.min.js
+
 browser:
-	@{ command -v chromium && fc-list | grep -qi nanum; } >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null; }
+	@pkgs=; \
+	test -x /usr/bin/chromium || pkgs="$$pkgs chromium"; \
+	dpkg-query -W -f='$${db:Status-Abbrev}' fonts-nanum 2>/dev/null | grep -q '^ii' || pkgs="$$pkgs fonts-nanum"; \
+	axe_ok=; head -n 1 $(AXE_JS) 2>/dev/null | grep -qxF '/*! axe v$(AXE_VERSION)' && axe_ok=1; \
+	test -n "$$axe_ok" || command -v npm >/dev/null || pkgs="$$pkgs npm"; \
+	if [ -n "$$pkgs" ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null || exit 1; \
+	fi; \
+	if [ -z "$$axe_ok" ]; then \
+	  npm install --prefix $(NPM_CACHE) --no-save --no-audit --no-fund --no-package-lock --loglevel=error \
+	    axe-core@$(AXE_VERSION) >/dev/null && test -s $(AXE_JS) || { echo "axe-core $(AXE_VERSION) did not install" >&2; exit 1; }; \
+	fi
 
 clean:
-	rm -rf $(VENV) var build *.egg-info
+	rm -rf $(VENV) var build *.egg-info $(NPM_CACHE) test-output

@@ -119,6 +119,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("default_radius_km", "float", 3.0, "Radius of a `near` search that does not give one, in km."),
     Setting("web_host", "str", "127.0.0.1", "Address the web app listens on."),
     Setting("web_port", "int", 5000, "Port the web app listens on."),
+    Setting("web_workers", "int", 0,
+            "Worker processes of `sharehub serve` (gunicorn); 0 = one per CPU core, plus one."),
+    Setting("web_threads", "int", 4, "Threads per worker process of `sharehub serve`."),
+    Setting("rate_limit", "str", "120 per minute; 2000 per hour",
+            "Requests one client may make to the search pages, feeds and the public API "
+            "(Flask-Limiter syntax, `;` between limits); empty = no limit."),
+    Setting("rate_limit_storage", "str", "memory://",
+            "Where rate-limit counters live (Flask-Limiter storage URI); memory:// is per process, "
+            "redis://host:6379 shares them between processes and hosts."),
+    Setting("trusted_proxies", "int", 0,
+            "Reverse proxies in front of the web app whose X-Forwarded-For is believed (0 = none), "
+            "so that rate limiting sees the client's address."),
     Setting("secret_key", "str", "",
             "Flask secret key; empty = one generated once and kept in data_dir/secret_key."),
     Setting("log_level", "str", "INFO", "Logging level: DEBUG, INFO, WARNING, ERROR."),

@@ -24,13 +24,37 @@ def create_app(test_config: Mapping[str, Any] | None = None, settings: Settings 
     app.config.update({k: v for k, v in test_config.items() if k.isupper()})
     app.extensions["sharehub.settings"] = settings
 
-    from search_ui import services
+    from search_ui import i18n, security, services
     services.init_app(app, settings)
+    i18n.init_app(app)
+    security.init_app(app, settings)
 
-    from search_ui import api, public
+    from search_ui import api, feeds, public
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_error_handler(404, _not_found)
+    app.register_error_handler(405, _not_found)
+    app.register_error_handler(500, _server_error)
     return app
+
+
+def _error_page(status: int, description: str):
+    from flask import jsonify, render_template, request
+
+    if request.path.startswith(("/api/", "/feeds/")):
+        return jsonify(error=description,
+                       code={404: "not_found", 405: "method_not_allowed"}.get(status, "server_error")), status
+    return render_template("error.html", status=status, description=description), status
+
+
+def _not_found(error):
+    return _error_page(error.code or 404, error.description)
+
+
+def _server_error(error):
+    # The reason goes to the log (Flask logs the exception); the citizen gets no stack trace.
+    return _error_page(500, "the server could not answer this request")
 
 
 def _secret_key(settings: Settings) -> str:

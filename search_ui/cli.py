@@ -498,13 +498,19 @@ def search(ctx, query, category, district, dong, platform, free, price_min, pric
 @click.option("--host", default=None, help="Default: the web_host setting.")
 @click.option("--port", type=int, default=None, help="Default: the web_port setting.")
 @click.pass_context
-def serve(ctx, host, port) -> None:
-    """Serve the web portal."""
-    from search_ui import create_app
+@click.option("--workers", type=int, default=None, help="Default: the web_workers setting.")
+@click.option("--dev", is_flag=True, help="Flask's development server (one process, reloads nothing).")
+def serve(ctx, host, port, workers, dev) -> None:
+    """Serve the web portal with gunicorn (the production server)."""
+    from search_ui.server import serve_production
 
     settings = _settings(ctx)
-    app = create_app(settings=settings)
-    app.run(host=host or settings.web_host, port=port or settings.web_port, debug=False, threaded=True)
+    host, port = host or settings.web_host, port or settings.web_port
+    if dev:
+        from search_ui import create_app
+        create_app(settings=settings).run(host=host, port=port, debug=False, threaded=True)
+        return
+    serve_production(settings, host, port, workers=workers)
 
 
 @main.command()

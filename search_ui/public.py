@@ -1,37 +1,50 @@
-"""The citizen's search page: one box, results that link to the partner, facets with counts."""
+"""The citizen's pages: search, a listing, the platforms, privacy; and the OpenSearch description.
+
+Every page works as plain links and forms; static/app.js only makes them quicker (results update
+in place, suggestions as one types, "near me"). It asks for the results region alone with the
+header X-Sharehub-Partial, and the same URL without it gives the whole page.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import dataclasses
+from urllib.parse import quote_plus, urlencode
 
-from flask import Blueprint, render_template, request
+import nh3
+from flask import Blueprint, abort, render_template, request, url_for
+from markupsafe import Markup
 
 from config import reference
+from indexer.catalog import store
 from indexer.search import SearchError
-from indexer.search.query import PRICE_BANDS
-from search_ui import services
+from indexer.search.query import PRICE_BANDS, SearchQuery
+from search_ui import districtmap, services
+from search_ui.i18n import ago, gettext_now as _, local_datetime, page_language, won
 from search_ui.queryargs import BadQuery, search_request
 
 bp = Blueprint("public", __name__)
 
-TEXT = {
-    "ko": {"title": "서울 공유 허브", "tagline": "서울의 공유 플랫폼을 한 번에 찾아보세요",
-           "search": "검색", "placeholder": "무엇을 빌리거나 나누고 싶으세요? (예: 공구, 유모차, 카셰어링)",
-           "results": "{n}건", "result": "1건", "no_results": "검색 결과가 없습니다.", "free": "무료", "paid": "유료",
-           "category": "분류", "district": "자치구", "platform": "플랫폼", "price": "가격",
-           "go": "{platform}에서 보기", "also_on": "같은 항목이 다른 곳에도 있어요:", "prev": "이전", "next": "다음", "clear": "필터 지우기",
-           "price_band": "가격대", "places_off": "지명으로 거르지 않기",
-           "unit": {"once": "회", "minute": "분", "hour": "시간", "day": "일", "night": "박", "week": "주",
-                    "month": "개월"}, "error": "검색을 할 수 없습니다"},
-    "en": {"title": "Seoul Sharing Hub", "tagline": "Everything Seoul's sharing platforms offer, in one search",
-           "search": "Search", "placeholder": "What would you like to borrow or share? (e.g. tools, stroller, car)",
-           "results": "{n} results", "result": "1 result", "no_results": "No results.", "free": "Free", "paid": "Paid",
-           "category": "Category", "district": "District", "platform": "Platform", "price": "Price",
-           "go": "View on {platform}", "also_on": "Also on:", "prev": "Previous", "next": "Next", "clear": "Clear filters",
-           "price_band": "Price range", "places_off": "Don't filter by place",
-           "unit": {"once": "time", "minute": "min", "hour": "hour", "day": "day", "night": "night",
-                    "week": "week", "month": "month"}, "error": "Search is unavailable"},
-}
+PARTIAL_HEADER = "X-Sharehub-Partial"
+# The search form's filters, carried as hidden fields so that new words keep them.
+FILTER_KEYS = ("category", "district", "dong", "platform", "free", "price_min", "price_max",
+               "available_from", "available_to", "near", "radius_km", "places", "include_ended",
+               "include_stale", "per_page")
+# Tags a partner's description may keep; everything else (scripts, styles, handlers, frames) goes.
+DESCRIPTION_TAGS = {"p", "br", "b", "strong", "i", "em", "u", "ul", "ol", "li", "a", "h3", "h4", "h5",
+                    "blockquote", "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd", "span", "small"}
+
+
+# -- labels in the page language -------------------------------------------------------------------
+def category_label(key: str | None, lang: str | None = None) -> str:
+    if not key:
+        return _("Other")
+    categories = reference.categories()
+    return categories[key].label(lang or page_language()) if key in categories else key
+
+
+def district_label(code: str | None, lang: str | None = None) -> str:
+    districts = reference.districts()
+    return districts[code].label(lang or page_language()) if code in districts else (code or "")
 
 
 def band_range(key: str) -> tuple[str | None, str | None]:
@@ -41,75 +54,269 @@ def band_range(key: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-def band_label(key: str, text: dict) -> str:
+def band_label(key: str) -> str:
     if key == "free":
-        return text["free"]
+        return _("Free")
     low, high = band_range(key)
-    return f"{int(low):,}원+" if high is None else f"{int(low):,}–{int(high):,}원"
+    return _("%(low)s or more", low=won(int(low))) if high is None else f"{won(int(low))} – {won(int(high))}"
 
 
-def page_language() -> str:
-    chosen = request.args.get("lang")
-    if chosen in TEXT:
-        return chosen
-    return request.accept_languages.best_match(["ko", "en"], default="ko")
+UNIT_LABELS = {"once": lambda: _("time"), "minute": lambda: _("min"), "hour": lambda: _("hour"),
+               "day": lambda: _("day"), "night": lambda: _("night"), "week": lambda: _("week"),
+               "month": lambda: _("month")}
 
 
-def price_label(price: dict, text: dict) -> str:
+def price_label(price: dict | None, lang: str | None = None) -> str:
+    price = price or {}
     if price.get("is_free"):
-        return text["free"]
+        return _("Free")
     if price.get("amount") is None:
         return ""
-    label = f"{price['amount']:,}원" if price.get("currency", "KRW") == "KRW" else \
-        f"{price['amount']:,} {price['currency']}"
-    if price.get("unit"):
+    currency = price.get("currency") or "KRW"
+    label = won(price["amount"], lang) if currency == "KRW" else f"{price['amount']:,} {currency}"
+    unit = price.get("unit")
+    if unit:
         count = price.get("unit_count") or 1
-        unit = text["unit"].get(price["unit"], price["unit"])
-        label += f" / {count if count != 1 else ''}{unit}" if text is TEXT["ko"] else \
-            f" / {str(count) + ' ' if count != 1 else ''}{unit}"
+        name = UNIT_LABELS[unit]() if unit in UNIT_LABELS else unit
+        label += f" / {count} {name}" if count != 1 else f" / {name}"
     return label
+
+
+def sanitized(html: str | None) -> Markup:
+    """A partner's description as HTML we are willing to show: known tags, safe links only."""
+    if not html:
+        return Markup("")
+    clean = nh3.clean(html, tags=DESCRIPTION_TAGS, attributes={"a": {"href", "title"}},
+                      url_schemes={"http", "https", "mailto", "tel"}, link_rel="noopener noreferrer nofollow ugc")
+    return Markup(clean)
+
+
+@bp.app_context_processor
+def _labels():
+    lang = page_language()
+    return dict(category_label=lambda key: category_label(key, lang),
+                district_label=lambda code: district_label(code, lang), band_label=band_label,
+                band_range=band_range, price_label=price_label, sanitized=sanitized)
+
+
+# -- search ----------------------------------------------------------------------------------------
+class SearchLinks:
+    """URLs of this search with one thing changed, for facets, pages, sorts and the way out.
+
+    A page draws some fifty of these; each (key, value) pair is encoded once per request."""
+
+    def __init__(self, args, endpoint: str = "public.search_page"):
+        self.args = args.to_dict(flat=False)
+        self.base = url_for(endpoint)
+        self._pairs = [(key, _pair(key, value)) for key, values in self.args.items() if key not in ("lang", "page")
+                       for value in values]
+
+    def url(self, **changes) -> str:
+        parts = [encoded for key, encoded in self._pairs if key not in changes]
+        for key, value in changes.items():
+            if value is None or value == []:
+                continue
+            parts.extend(_pair(key, v) for v in (value if isinstance(value, list) else [value]))
+        return f"{self.base}?{'&'.join(parts)}" if parts else self.base
+
+    def toggle(self, key: str, value: str) -> str:
+        current = self.args.get(key, [])
+        chosen = [v for v in current if v != value] if value in current else [*current, value]
+        return self.url(**{key: chosen or None})
+
+    def has(self, key: str, value: str | None = None) -> bool:
+        values = self.args.get(key, [])
+        return bool(values) if value is None else value in values
+
+
+def _pair(key: str, value) -> str:
+    return f"{quote_plus(key)}={quote_plus(str(value))}"
+
+
+def _way_out(query: SearchQuery, links: SearchLinks, did_you_mean: str | None) -> list[dict]:
+    """On zero results: what to try instead, each a link."""
+    out = []
+    if did_you_mean:
+        out.append({"label": _("Search for “%(words)s” instead", words=did_you_mean),
+                    "url": links.url(q=did_you_mean)})
+    if query.categories:
+        out.append({"label": _("The same search in all categories"), "url": links.url(category=None)})
+    if query.districts or query.dongs:
+        out.append({"label": _("The same search in all of Seoul"), "url": links.url(district=None, dong=None)})
+    if query.near is not None and (query.radius_km or 0) < 50:
+        wider = min(50, max(1.0, (query.radius_km or 3) * 3))
+        out.append({"label": _("Widen the area to %(km)s km", km=f"{wider:g}"), "url": links.url(radius_km=f"{wider:g}")})
+    if query.platforms:
+        out.append({"label": _("All platforms"), "url": links.url(platform=None)})
+    if query.free is not None or query.price_min is not None or query.price_max is not None:
+        out.append({"label": _("Any price"), "url": links.url(free=None, price_min=None, price_max=None)})
+    if query.available_from or query.available_to:
+        out.append({"label": _("Any dates"), "url": links.url(available_from=None, available_to=None)})
+    if query.text and not out:
+        out.append({"label": _("Browse everything"), "url": links.url(q=None)})
+    return out
+
+
+def _cards(hits: list[dict], lang: str) -> list[dict]:
+    """What each result card shows, worked out here once rather than in template calls."""
+    view_on, new_tab, updated = _("View on %(platform)s"), _("opens a new tab"), _("updated %(ago)s")
+    km_away = _("%(km)s km away")
+    cards = []
+    for hit in hits:
+        marked = hit.get("highlights") or {}
+        fresh = hit.get("updated_at") or hit.get("published_at")
+        distance = hit.get("distance_km")
+        dates = [(moment, local_datetime(moment, lang)) for moment in (hit.get("starts_at"), hit.get("ends_at")) if moment]
+        cards.append({
+            "id": hit["id"], "url": hit["url"], "page": url_for("public.listing_page", listing_id=hit["id"]),
+            "title": Markup(marked["title"]) if marked.get("title") else hit["title"],
+            "summary": Markup(marked["summary"]) if marked.get("summary") else _shorten(hit.get("summary")),
+            "platform": hit.get("platform") or "", "initial": (hit.get("platform") or "?")[:1],
+            "category": category_label(hit["category"], lang) if hit.get("category") else "",
+            "place": " ".join(p for p in (district_label(hit.get("district"), lang), hit.get("dong") or "") if p),
+            "price": price_label(hit.get("price"), lang),
+            "distance": km_away % {"km": f"{distance:.1f}"} if distance is not None else "",
+            "dates": dates,
+            "go": view_on % {"platform": hit.get("platform") or ""}, "new_tab": new_tab,
+            "fresh": updated % {"ago": ago(fresh, lang)} if fresh else "",
+            "also_on": hit.get("also_on") or [],
+        })
+    return cards
+
+
+def _shorten(text: str | None, limit: int = 200) -> str:
+    if not text or len(text) <= limit:
+        return text or ""
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _facet_sections(facets: dict, links: SearchLinks, args, lang: str) -> list[dict]:
+    """The filter lists beside the results: heading, and per value its label, count, link, state."""
+    sections = []
+    for key, heading, label_of in (("category", _("Category"), category_label),
+                                   ("district", _("District"), district_label),
+                                   ("platform", _("Platform"), None)):
+        values = facets.get(key) or {}
+        if values:
+            sections.append({"heading": heading, "items": [
+                {"label": label_of(value, lang) if label_of else value, "count": f"{count:,}",
+                 "href": links.toggle(key, value), "on": links.has(key, value)}
+                for value, count in values.items()]})
+    free = facets.get("free") or {}
+    if free:
+        chosen = args.get("free")
+        sections.append({"heading": _("Price"), "items": [
+            {"label": label, "count": f"{free[value]:,}", "href": links.url(free=None if chosen == value else value),
+             "on": chosen == value}
+            for value, label in (("true", _("Free")), ("false", _("Paid"))) if free.get(value)]})
+    bands = facets.get("price_band") or {}
+    if bands:
+        items = []
+        for value, count in bands.items():
+            low, high = band_range(value)
+            on = args.get("price_min") == low and (args.get("price_max") or None) == high
+            items.append({"label": band_label(value), "count": f"{count:,}", "on": on,
+                          "href": links.url(price_min=None, price_max=None) if on else links.url(price_min=low, price_max=high)})
+        sections.append({"heading": _("Price range"), "items": items})
+    return sections
+
+
+def _map_counts(query: SearchQuery, options, result) -> dict[str, int]:
+    """Listings per district for the map: with a district filter, the counts the other districts
+    would have (a second, facets-only search), so the map still shows where else to look."""
+    if not query.districts:
+        return dict(result.facets.get("district", {}))
+    try:
+        wider = services.run(dataclasses.replace(query, districts=(), page=1, per_page=1), options)
+    except SearchError:
+        return dict(result.facets.get("district", {}))
+    return dict(wider.facets.get("district", {}))
 
 
 @bp.get("/")
 def search_page():
     lang = page_language()
-    text = TEXT[lang]
     settings = services.settings()
-    error = None
-    result = None
-    query = None
+    links = SearchLinks(request.args)
+    error, status, result, query, options = None, 200, None, None, None
     try:
         query, options = search_request(request.args, page_size=settings.page_size,
                                         max_page_size=settings.max_page_size,
                                         default_radius_km=settings.default_radius_km)
         result = services.run(query, options)
     except BadQuery as exc:
-        error = str(exc)
+        error, status = str(exc), 400
     except SearchError as exc:
-        error = f"{text['error']}: {exc}"
+        error, status = _("Search is unavailable right now: %(reason)s", reason=str(exc)), 503
+    did_you_mean = way_out = None
+    map_svg = ""
+    if result is not None:
+        if query.text.strip() and result.total == 0 or any(n.get("code") == "any_word" for n in result.notes):
+            did_you_mean = services.suggester().did_you_mean(query.text)
+        if result.total == 0:
+            way_out = _way_out(query, links, did_you_mean)
+        counts = _map_counts(query, options, result)
+        listings_word = _("%(n)s listings")
+        map_svg = Markup(districtmap.district_map_svg(
+            counts, href_for=lambda code: links.toggle("district", code),
+            label_for=lambda code: district_label(code, lang), selected=query.districts,
+            title=_("Listings by district"), count_label=lambda n: listings_word % {"n": f"{n:,}"}))
+    cards = _cards(result.hits, lang) if result is not None else []
+    facet_sections = _facet_sections(result.facets, links, request.args, lang) if result is not None else []
+    context = dict(lang=lang, query=query, result=result, error=error, links=links, args=request.args,
+                   cards=cards, facet_sections=facet_sections,
+                   filter_keys=FILTER_KEYS, did_you_mean=did_you_mean, way_out=way_out, map_svg=map_svg,
+                   feed_args=_feed_args(request.args))
+    template = "_results.html" if request.headers.get(PARTIAL_HEADER) else "search.html"
+    response = render_template(template, **context), status
+    return response[0], response[1], {"Vary": f"{PARTIAL_HEADER}, Accept-Language, Cookie"}
 
-    def url_with(**changes) -> str:
-        args = request.args.to_dict(flat=False)
-        for key, value in changes.items():
-            if value is None:
-                args.pop(key, None)
-            else:
-                args[key] = value if isinstance(value, list) else [value]
-        if "page" not in changes:
-            args.pop("page", None)
-        return "/?" + urlencode(args, doseq=True)
 
-    def toggle(key: str, value: str) -> str:
-        current = request.args.getlist(key)
-        chosen = [v for v in current if v != value] if value in current else [*current, value]
-        return url_with(**{key: chosen or None})
+def _feed_args(args) -> str:
+    kept = {k: v for k, v in args.to_dict(flat=False).items() if k not in ("page", "per_page", "lang", "sort")}
+    return urlencode(kept, doseq=True)
 
-    categories = reference.categories()
-    districts = reference.districts()
-    status = 200 if error is None else (400 if query is None else 503)
-    return render_template(
-        "search.html", lang=lang, t=text, query=query, result=result, error=error,
-        args=request.args, url_with=url_with, band_range=band_range, band_label=lambda k: band_label(k, text), toggle=toggle, price_label=lambda p: price_label(p, text),
-        category_label=lambda k: categories[k].label(lang) if k in categories else k,
-        district_label=lambda c: districts[c].label(lang) if c in districts else c,
-    ), status
+
+# -- one listing -----------------------------------------------------------------------------------
+@bp.get("/listings/<listing_id>")
+def listing_page(listing_id: str):
+    if not listing_id.isalnum() or len(listing_id) > 64:
+        abort(404)
+    with services.catalog().session() as session:
+        detail = store.listing_detail(session, listing_id)
+    if detail is None:
+        abort(404)
+    doc = detail.document
+    mini_map = Markup(districtmap.mini_map_svg(doc.get("district"), doc.get("lat"), doc.get("lon"),
+                                               title=_("Where it is")))
+    status = 200 if detail.status == "active" else 410
+    return render_template("listing.html", doc=doc, detail=detail, mini_map=mini_map,
+                           lang=page_language()), status
+
+
+# -- platforms, privacy, OpenSearch ----------------------------------------------------------------
+@bp.get("/platforms")
+def platforms_page():
+    with services.catalog().session() as session:
+        platforms = store.platform_summaries(session)
+    return render_template("platforms.html", platforms=platforms, lang=page_language())
+
+
+@bp.get("/privacy")
+def privacy_page():
+    return render_template("privacy.html", lang=page_language(), settings=services.settings())
+
+
+@bp.get("/opensearch.xml")
+def opensearch():
+    lang = page_language()
+    body = render_template("opensearch.xml", lang=lang, root=request.url_root.rstrip("/"))
+    return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8",
+                       "Cache-Control": "public, max-age=86400"}
+
+
+@bp.get("/robots.txt")
+def robots():
+    # The portal's own search pages are endless combinations of filters; the listings are not.
+    body = "User-agent: *\nDisallow: /?\nDisallow: /api/\nDisallow: /feeds/\nAllow: /listings/\n"
+    return body, 200, {"Content-Type": "text/plain; charset=utf-8"}

@@ -12,10 +12,12 @@ from indexer.catalog import Catalog
 from indexer.search import SearchBackend, open_search
 from indexer.search.query import SearchQuery, SearchResult
 from indexer.search.service import SearchOptions, run_search, stale_sources
+from search_ui.suggest import Suggester, SuggesterCache
 
 log = logging.getLogger(__name__)
 
 STALE_SOURCES_TTL = 60.0  # seconds: which sources are stale changes with crawls, not per request
+SUGGESTER_TTL = 300.0  # seconds: new titles reach the suggestions within this
 
 
 def init_app(app: Flask, settings) -> None:
@@ -23,17 +25,24 @@ def init_app(app: Flask, settings) -> None:
     app.extensions["sharehub.catalog"] = catalog
     engine = open_search(settings)
     app.extensions["sharehub.search"] = engine
-    if hasattr(engine, "warm"):
-        # The embedded engine's columns load in the background, not in the first citizen's search.
-        threading.Thread(target=_warm, args=(engine,), name="search-warm", daemon=True).start()
     app.extensions["sharehub.stale"] = {"at": 0.0, "ids": (), "lock": threading.Lock()}
+    suggestions = SuggesterCache(catalog, ttl_seconds=SUGGESTER_TTL)
+    app.extensions["sharehub.suggester"] = suggestions
+    # The embedded engine's columns and the suggestions load in the background, not in the first
+    # citizen's search.
+    threading.Thread(target=_warm, args=(engine, suggestions), name="search-warm", daemon=True).start()
 
 
-def _warm(engine) -> None:
+def _warm(engine, suggestions: SuggesterCache) -> None:
     try:
-        engine.warm()
+        if hasattr(engine, "warm"):
+            engine.warm()
     except Exception as exc:  # the first search will try again, and report what it finds
         log.warning("search: could not load the index in the background: %s", exc)
+    try:
+        suggestions.get()
+    except Exception as exc:
+        log.warning("suggest: could not build the suggestions in the background: %s", exc)
 
 
 def catalog() -> Catalog:
@@ -61,3 +70,7 @@ def run(query: SearchQuery, options: SearchOptions) -> SearchResult:
     """A citizen's search, as every page and the API answer it."""
     stale = () if options.include_stale else stale_source_ids()
     return run_search(search(), query, options, stale_source_ids=stale)
+
+
+def suggester() -> Suggester:
+    return current_app.extensions["sharehub.suggester"].get()

@@ -457,3 +457,62 @@ def clear_pending(session: Session, ids: Iterable[str] | None, *,
 
 def pending_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(SearchPending)) or 0
+
+
+# -- what the portal's listing and platform pages show ---------------------------------------------
+@dataclass
+class ListingDetail:
+    document: dict               # the search document (search_document's shape), also_on included
+    status: str                  # active, gone, removed
+    first_seen_at: datetime
+    last_seen_at: datetime
+    source_checked_at: datetime | None   # the source's last successful crawl
+    platform_homepage: str | None
+
+
+def listing_detail(session: Session, listing_id: str) -> ListingDetail | None:
+    """One listing as its page shows it, whatever its status (a gone listing's page says so)."""
+    found = session.execute(
+        select(ListingRow, Platform.name, Platform.homepage, Source.last_success_at)
+        .join(Source, Source.id == ListingRow.source_id).join(Platform, Platform.id == Source.platform_id)
+        .where(ListingRow.id == listing_id)).first()
+    if found is None:
+        return None
+    row, platform, homepage, checked = found
+    members = cluster_members(session, [row.cluster_id]) if row.cluster_id else {}
+    return ListingDetail(_document(listing_from_row(row, platform), row.cluster_id, members), row.status,
+                         row.first_seen_at, row.last_seen_at, checked, homepage)
+
+
+@dataclass
+class PlatformSummary:
+    id: int
+    name: str
+    name_ko: str | None
+    homepage: str | None
+    active_listings: int
+    categories: dict[str, int]   # category key (or "" when unknown) -> active listings, most first
+    last_success_at: datetime | None
+    sources: int
+
+
+def platform_summaries(session: Session) -> list[PlatformSummary]:
+    """Every platform: what it shares, how many active listings, its last successful crawl."""
+    platforms = {p.id: p for p in session.scalars(select(Platform))}
+    sources = session.execute(select(Source.platform_id, func.count(), func.max(Source.last_success_at))
+                              .group_by(Source.platform_id))
+    by_platform = {pid: (n, last) for pid, n, last in sources}
+    categories: dict[int, dict[str, int]] = {}
+    for pid, category, n in session.execute(
+            select(Source.platform_id, ListingRow.category, func.count())
+            .join(Source, Source.id == ListingRow.source_id).where(ListingRow.status == "active")
+            .group_by(Source.platform_id, ListingRow.category)):
+        categories.setdefault(pid, {})[category or ""] = n
+    out = []
+    for pid, platform in platforms.items():
+        counts = dict(sorted(categories.get(pid, {}).items(), key=lambda kv: (-kv[1], kv[0])))
+        n_sources, last = by_platform.get(pid, (0, None))
+        out.append(PlatformSummary(pid, platform.name, platform.name_ko, platform.homepage,
+                                   sum(counts.values()), counts, last, n_sources))
+    out.sort(key=lambda p: (-p.active_listings, p.name.casefold()))
+    return out

@@ -9,6 +9,9 @@ from indexer.indexing import reindex_all
 from indexer.listing import Listing, Price
 from search_ui import create_app
 
+# Real-browser fixtures (Chromium via Playwright, the app over HTTP): see browser.py.
+from .browser import chromium_browser, js_errors, live_url, new_page, page, page_nojs  # noqa: F401
+
 KST = timezone(timedelta(hours=9))
 
 
@@ -28,19 +31,25 @@ def sample_listings(source_id: int) -> list[Listing]:
     ]
 
 
-@pytest.fixture
-def app(settings):
+def build_app(settings, listings=None, test_config=None):
+    """A catalog holding `listings` (default: sample_listings) of one platform, indexed, and the app."""
     catalog = Catalog.from_settings(settings)
     with catalog.session() as session:
-        platform = store.get_or_create_platform(session, "Neighbourhood Goods", name_ko="동네물품")
+        platform = store.get_or_create_platform(session, "Neighbourhood Goods", name_ko="동네물품",
+                                                homepage="https://goods.example/")
         source = store.add_source(session, platform, "https://goods.example/feed", "feed", 60)
         run = store.start_run(session, source.id)
-        store.apply_items(session, run, [store.ItemReport(l.item_key, l.title, l) for l in sample_listings(source.id)])
+        chosen = sample_listings(source.id) if listings is None else listings(source.id)
+        store.apply_items(session, run, [store.ItemReport(l.item_key, l.title, l) for l in chosen])
         store.finish_run(session, run, "ok")
     reindex_all(catalog, settings)
     catalog.dispose()
-    app = create_app({"TESTING": True}, settings=settings)
-    yield app
+    return create_app({"TESTING": True, **(test_config or {})}, settings=settings)
+
+
+@pytest.fixture
+def app(settings):
+    yield build_app(settings)
 
 
 @pytest.fixture
