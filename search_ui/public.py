@@ -8,6 +8,7 @@ header X-Sharehub-Partial, and the same URL without it gives the whole page.
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 import nh3
@@ -45,6 +46,20 @@ def category_label(key: str | None, lang: str | None = None) -> str:
 def district_label(code: str | None, lang: str | None = None) -> str:
     districts = reference.districts()
     return districts[code].label(lang or page_language()) if code in districts else (code or "")
+
+
+@lru_cache(maxsize=1)
+def _dong_names_en() -> dict[tuple[str, str], str]:
+    return {(d.district, d.name_ko): d.name_en for d in reference.dongs() if d.name_en}
+
+
+def place_label(district: str | None, dong: str | None, lang: str | None = None) -> str:
+    """District and dong as the page's language names them: 마포구 망원1동 / Mapo-gu Mangwon 1(il)-dong."""
+    lang = lang or page_language()
+    dong_name = dong or ""
+    if dong and lang == "en":
+        dong_name = _dong_names_en().get((district or "", dong), dong)
+    return " ".join(part for part in (district_label(district, lang), dong_name) if part)
 
 
 def band_range(key: str) -> tuple[str | None, str | None]:
@@ -94,8 +109,9 @@ def sanitized(html: str | None) -> Markup:
 @bp.app_context_processor
 def _labels():
     lang = page_language()
-    return dict(category_label=lambda key: category_label(key, lang),
+    return dict(lang=lang, category_label=lambda key: category_label(key, lang),
                 district_label=lambda code: district_label(code, lang), band_label=band_label,
+                place_label=lambda district, dong: place_label(district, dong, lang),
                 band_range=band_range, price_label=price_label, sanitized=sanitized)
 
 
@@ -173,7 +189,7 @@ def _cards(hits: list[dict], lang: str) -> list[dict]:
             "summary": Markup(marked["summary"]) if marked.get("summary") else _shorten(hit.get("summary")),
             "platform": hit.get("platform") or "", "initial": (hit.get("platform") or "?")[:1],
             "category": category_label(hit["category"], lang) if hit.get("category") else "",
-            "place": " ".join(p for p in (district_label(hit.get("district"), lang), hit.get("dong") or "") if p),
+            "place": place_label(hit.get("district"), hit.get("dong"), lang),
             "price": price_label(hit.get("price"), lang),
             "distance": km_away % {"km": f"{distance:.1f}"} if distance is not None else "",
             "dates": dates,
@@ -273,8 +289,9 @@ def search_page():
 
 
 def _feed_args(args) -> str:
+    # A feed reader sends no language cookie: the feed's URL carries the page's language.
     kept = {k: v for k, v in args.to_dict(flat=False).items() if k not in ("page", "per_page", "lang", "sort")}
-    return urlencode(kept, doseq=True)
+    return urlencode({**kept, "lang": [page_language()]}, doseq=True)
 
 
 # -- one listing -----------------------------------------------------------------------------------

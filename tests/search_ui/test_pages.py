@@ -215,7 +215,7 @@ def test_json_feed_of_a_search(client):
 
 def test_search_page_links_its_feeds_and_opensearch(client):
     page = client.get("/?q=공구&district=11350&page=1").get_data(as_text=True)
-    assert 'type="application/atom+xml" href="/feeds/search.atom?q=%EA%B3%B5%EA%B5%AC&amp;district=11350"' in page
+    assert 'type="application/atom+xml" href="/feeds/search.atom?q=%EA%B3%B5%EA%B5%AC&amp;district=11350&amp;lang=ko"' in page
     assert 'type="application/feed+json"' in page
     assert 'rel="search" type="application/opensearchdescription+xml"' in page
     description = client.get("/opensearch.xml?lang=en")
