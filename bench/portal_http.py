@@ -143,6 +143,9 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20, help="seconds of load per endpoint")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (0: the setting's default)")
+    parser.add_argument("--warm-passes", type=int, default=0,
+                        help="requests per URL (16 at a time) before timing: caches warm, as a portal between"
+                             " index updates; 0 = time from a fresh start, caches cold")
     parser.add_argument("--data-dir", default=str(ROOT / "var" / "bench-portal"))
     args = parser.parse_args()
     wrk = shutil.which("wrk")
@@ -164,6 +167,11 @@ def main() -> int:
         wait_ready(f"{base}/?q=warm")
         for path in urls[:40]:          # the workers' first searches load the index columns
             urllib.request.urlopen(f"{base}/?{path}", timeout=30).read()
+        if args.warm_passes:
+            from concurrent.futures import ThreadPoolExecutor
+            warm = [f"{base}{prefix}{u}" for prefix in ("/?", "/api/v1/listings?") for u in urls] * args.warm_passes
+            with ThreadPoolExecutor(16) as pool:
+                list(pool.map(lambda url: urllib.request.urlopen(url, timeout=60).read(), warm))
         with tempfile.TemporaryDirectory() as tmp:
             script = Path(tmp) / "paths.lua"
             script.write_text(WRK_SCRIPT)
@@ -182,7 +190,8 @@ def main() -> int:
     cores = os.cpu_count()
     print(f"portal over HTTP: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {cores} cores, "
           f"{args.listings:,} listings, {len(urls)} distinct search URLs, wrk -t2 -c{args.connections} "
-          f"-d{args.duration}s on the same machine, rate limiting off")
+          f"-d{args.duration}s on the same machine, rate limiting off, "
+          f"{'caches warmed by %d request(s) per URL' % args.warm_passes if args.warm_passes else 'caches cold at the start'}")
     print(f"{'endpoint':<12} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8}  errors")
     for name, f in results.items():
         print(f"{name:<12} {f.get('rps', 0):>8,.0f} {f.get('50%', 0):>8.1f} {f.get('90%', 0):>8.1f} "

@@ -7,7 +7,8 @@ in English; `make translations` extracts and compiles them).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -134,7 +135,13 @@ def ago(value: Any, lang: str | None = None, now: datetime | None = None) -> str
     # Under a minute, or a partner's clock ahead of ours: "just now", not "in 3 minutes".
     if delta.total_seconds() > -60:
         return gettext("just now")
-    return format_timedelta(delta, add_direction=True, threshold=1.0, locale=lang or page_language())
+    return _ago_in_minutes(int(delta.total_seconds()) // 60, lang or page_language())
+
+
+@lru_cache(maxsize=4096)
+def _ago_in_minutes(minutes: int, lang: str) -> str:
+    # Words at a minute's resolution: a page's dozen of these are mostly the same few values.
+    return format_timedelta(timedelta(minutes=minutes), add_direction=True, threshold=1.0, locale=lang)
 
 
 def _seoul():

@@ -8,12 +8,13 @@ header X-Sharehub-Partial, and the same URL without it gives the whole page.
 from __future__ import annotations
 
 import dataclasses
+from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 import nh3
 from flask import Blueprint, abort, render_template, request, url_for
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from config import reference
 from indexer.catalog import store
@@ -109,7 +110,8 @@ def sanitized(html: str | None) -> Markup:
 @bp.app_context_processor
 def _labels():
     lang = page_language()
-    return dict(lang=lang, category_label=lambda key: category_label(key, lang),
+    return dict(lang=lang, facet_html=facet_html, card_html=card_html,
+                category_label=lambda key: category_label(key, lang),
                 district_label=lambda code: district_label(code, lang), band_label=band_label,
                 place_label=lambda district, dong: place_label(district, dong, lang),
                 band_range=band_range, price_label=price_label, sanitized=sanitized)
@@ -173,30 +175,97 @@ def _way_out(query: SearchQuery, links: SearchLinks, did_you_mean: str | None) -
     return out
 
 
-def _cards(hits: list[dict], lang: str) -> list[dict]:
+@dataclass(slots=True)
+class Card:
+    id: str
+    url: str
+    page: str
+    title: str
+    summary: str
+    platform: str
+    initial: str
+    category: str
+    place: str
+    price: str
+    distance: str
+    dates: list
+    go: str
+    new_tab: str
+    fresh: str
+    also_on: list
+
+
+@dataclass(slots=True)
+class FacetItem:
+    label: str
+    count: str
+    href: str
+    on: bool
+
+
+@dataclass(slots=True)
+class FacetSection:
+    heading: str
+    entries: list
+
+
+# The two fragments a results page repeats most (a card per hit, an entry per facet value) are
+# written here rather than in Jinja: the same markup, every value escaped, at a fraction of the cost
+# of a template loop (the page draws some eighty of them per search).
+def facet_html(section: FacetSection) -> Markup:
+    items = "".join(
+        f'<li><a class="check{" on" if item.on else ""}" href="{escape(item.href)}" role="checkbox" '
+        f'aria-checked="{"true" if item.on else "false"}">{escape(item.label)} '
+        f'<span class="count">{escape(item.count)}</span></a></li>' for item in section.entries)
+    return Markup(f'<section class="facet"><h3>{escape(section.heading)}</h3><ul>{items}</ul></section>')
+
+
+def card_html(card: Card, also_on_label: str) -> Markup:
+    meta = "".join(f'<span class="{name}">{escape(value)}</span>' for name, value in (
+        ("platform", card.platform), ("category", card.category), ("district", card.place),
+        ("price", card.price), ("distance", card.distance)) if value or name == "platform")
+    parts = [f'<li class="hit"><article aria-labelledby="hit-{escape(card.id)}">'
+             f'<div class="platform-mark" aria-hidden="true">{escape(card.initial)}</div><div class="hit-body">'
+             f'<h3 id="hit-{escape(card.id)}"><a href="{escape(card.page)}">{escape(card.title)}</a></h3>'
+             f'<p class="meta">{meta}</p>']
+    if card.dates:
+        times = " – ".join(f'<time datetime="{escape(moment)}">{escape(text)}</time>' for moment, text in card.dates)
+        parts.append(f'<p class="dates">{times}</p>')
+    if card.summary:
+        parts.append(f'<p class="summary">{escape(card.summary)}</p>')
+    fresh = f' <span class="fresh">{escape(card.fresh)}</span>' if card.fresh else ""
+    parts.append(f'<p class="actions"><a class="go" href="{escape(card.url)}" rel="noopener" target="_blank">'
+                 f'{escape(card.go)}<span class="visually-hidden"> ({escape(card.new_tab)})</span></a>{fresh}</p>')
+    if card.also_on:
+        others = ", ".join(f'<a href="{escape(o.get("url") or "")}" rel="noopener" target="_blank">'
+                           f'{escape(o.get("platform") or "")}</a>' for o in card.also_on)
+        parts.append(f'<p class="also-on">{escape(also_on_label)} {others}</p>')
+    parts.append("</div></article></li>")
+    return Markup("".join(parts))
+
+
+def _cards(hits: list[dict], lang: str) -> list[Card]:
     """What each result card shows, worked out here once rather than in template calls."""
     view_on, new_tab, updated = _("View on %(platform)s"), _("opens a new tab"), _("updated %(ago)s")
     km_away = _("%(km)s km away")
+    listing_path = url_for("public.listing_page", listing_id="_")[:-1]   # + id: one URL build, not twenty
     cards = []
     for hit in hits:
         marked = hit.get("highlights") or {}
         fresh = hit.get("updated_at") or hit.get("published_at")
         distance = hit.get("distance_km")
         dates = [(moment, local_datetime(moment, lang)) for moment in (hit.get("starts_at"), hit.get("ends_at")) if moment]
-        cards.append({
-            "id": hit["id"], "url": hit["url"], "page": url_for("public.listing_page", listing_id=hit["id"]),
-            "title": Markup(marked["title"]) if marked.get("title") else hit["title"],
-            "summary": Markup(marked["summary"]) if marked.get("summary") else _shorten(hit.get("summary")),
-            "platform": hit.get("platform") or "", "initial": (hit.get("platform") or "?")[:1],
-            "category": category_label(hit["category"], lang) if hit.get("category") else "",
-            "place": place_label(hit.get("district"), hit.get("dong"), lang),
-            "price": price_label(hit.get("price"), lang),
-            "distance": km_away % {"km": f"{distance:.1f}"} if distance is not None else "",
-            "dates": dates,
-            "go": view_on % {"platform": hit.get("platform") or ""}, "new_tab": new_tab,
-            "fresh": updated % {"ago": ago(fresh, lang)} if fresh else "",
-            "also_on": hit.get("also_on") or [],
-        })
+        cards.append(Card(
+            id=hit["id"], url=hit["url"], page=listing_path + quote_plus(hit["id"]),
+            title=Markup(marked["title"]) if marked.get("title") else hit["title"],
+            summary=Markup(marked["summary"]) if marked.get("summary") else _shorten(hit.get("summary")),
+            platform=hit.get("platform") or "", initial=(hit.get("platform") or "?")[:1],
+            category=category_label(hit["category"], lang) if hit.get("category") else "",
+            place=place_label(hit.get("district"), hit.get("dong"), lang),
+            price=price_label(hit.get("price"), lang),
+            distance=km_away % {"km": f"{distance:.1f}"} if distance is not None else "",
+            dates=dates, go=view_on % {"platform": hit.get("platform") or ""}, new_tab=new_tab,
+            fresh=updated % {"ago": ago(fresh, lang)} if fresh else "", also_on=hit.get("also_on") or []))
     return cards
 
 
@@ -206,7 +275,7 @@ def _shorten(text: str | None, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _facet_sections(facets: dict, links: SearchLinks, args, lang: str) -> list[dict]:
+def _facet_sections(facets: dict, links: SearchLinks, args, lang: str) -> list[FacetSection]:
     """The filter lists beside the results: heading, and per value its label, count, link, state."""
     sections = []
     for key, heading, label_of in (("category", _("Category"), category_label),
@@ -214,26 +283,26 @@ def _facet_sections(facets: dict, links: SearchLinks, args, lang: str) -> list[d
                                    ("platform", _("Platform"), None)):
         values = facets.get(key) or {}
         if values:
-            sections.append({"heading": heading, "items": [
-                {"label": label_of(value, lang) if label_of else value, "count": f"{count:,}",
-                 "href": links.toggle(key, value), "on": links.has(key, value)}
-                for value, count in values.items()]})
+            sections.append(FacetSection(heading, [
+                FacetItem(label_of(value, lang) if label_of else value, f"{count:,}", links.toggle(key, value),
+                          links.has(key, value))
+                for value, count in values.items()]))
     free = facets.get("free") or {}
     if free:
         chosen = args.get("free")
-        sections.append({"heading": _("Price"), "items": [
-            {"label": label, "count": f"{free[value]:,}", "href": links.url(free=None if chosen == value else value),
-             "on": chosen == value}
-            for value, label in (("true", _("Free")), ("false", _("Paid"))) if free.get(value)]})
+        sections.append(FacetSection(_("Price"), [
+            FacetItem(label, f"{free[value]:,}", links.url(free=None if chosen == value else value), chosen == value)
+            for value, label in (("true", _("Free")), ("false", _("Paid"))) if free.get(value)]))
     bands = facets.get("price_band") or {}
     if bands:
         items = []
         for value, count in bands.items():
             low, high = band_range(value)
             on = args.get("price_min") == low and (args.get("price_max") or None) == high
-            items.append({"label": band_label(value), "count": f"{count:,}", "on": on,
-                          "href": links.url(price_min=None, price_max=None) if on else links.url(price_min=low, price_max=high)})
-        sections.append({"heading": _("Price range"), "items": items})
+            items.append(FacetItem(band_label(value), f"{count:,}",
+                                   links.url(price_min=None, price_max=None) if on else
+                                   links.url(price_min=low, price_max=high), on))
+        sections.append(FacetSection(_("Price range"), items))
     return sections
 
 

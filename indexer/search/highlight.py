@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from indexer.search.analysis import fold_plural, normalize, words
 from indexer.text import sanitized_html_to_text
@@ -17,8 +18,10 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 SNIPPET_CHARS = 200
 
 
-def query_terms(text: str) -> tuple[set[str], list[str]]:
-    """(whole words to mark, Hangul strings to mark wherever they occur inside a word)."""
+@lru_cache(maxsize=512)
+def query_terms(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(whole words to mark, Hangul strings to mark wherever they occur inside a word); the same
+    for every hit of a page, so worked out once per query text."""
     whole: set[str] = set()
     inside: list[str] = []
     for word in words(text):
@@ -26,14 +29,22 @@ def query_terms(text: str) -> tuple[set[str], list[str]]:
             inside.append(word)
         else:
             whole.add(word)
-    return whole, sorted(set(inside), key=len, reverse=True)
+    return frozenset(whole), tuple(sorted(set(inside), key=len, reverse=True))
 
 
-def _spans(text: str, whole: set[str], inside: list[str]) -> list[tuple[int, int]]:
+def _spans(text: str, whole, inside) -> list[tuple[int, int]]:
+    folded_text = normalize(text)
+    # Every match holds one of the terms (a plural folds to its term, which it contains), so most
+    # texts are settled by a substring test; and when folding keeps the text's length, as it does
+    # for Hangul and ASCII, words are read off the folded text at the same offsets.
+    if not any(term in folded_text or term[-1:] == "y" and term[:-1] + "ies" in folded_text for term in whole) \
+            and not any(term in folded_text for term in inside):
+        return []
+    same_offsets = len(folded_text) == len(text)
     spans: list[tuple[int, int]] = []
-    for match in _WORD.finditer(text):
+    for match in _WORD.finditer(folded_text if same_offsets else text):
         raw = match.group()
-        folded = normalize(raw)
+        folded = raw if same_offsets else normalize(raw)
         if fold_plural(folded) in whole or folded in whole:
             spans.append(match.span())
             continue

@@ -67,7 +67,10 @@ def run_search(engine: SearchBackend, query: SearchQuery, options: SearchOptions
                               "message_ko": f"‘{place.word}’: {ko}에서 찾았습니다",
                               "message_en": f"“{place.word}”: searched in {en}"})
     if not options.include_ended:
-        changes["ended_before"] = now
+        # To the minute: the engines cache a query's matches under its filters, and a cutoff that
+        # moved every second would make each search a new one. Something that ended less than a
+        # minute ago may show for those seconds.
+        changes["ended_before"] = now.replace(second=0, microsecond=0)
     if not options.include_stale:
         stale = tuple(sorted(set(stale_source_ids)))
         if stale:

@@ -55,6 +55,8 @@ SCHEMA_VERSION = 7
 # BM25 ranks at most this many matches, the most recently indexed that pass the filters; the rest
 # follow, newest first (they still count in the total and the facets, and the other sorts reach them).
 RANK_WINDOW = 2_000
+# A relevance page ranks at least this many matches and keeps the order with the cached matches.
+RANKED_AHEAD = 200
 # Cached match sets (rowids of a query's matches, their facets) per index version, bounded by the
 # number of rowids they hold in all.
 CACHE_ROWIDS = 4_000_000
@@ -275,6 +277,9 @@ class _Matches:
     distances: np.ndarray | None
     total: int
     facets: dict[str, dict[str, int]]
+    # The BM25 order of the first matches, once a relevance page asked for it: the next page, or the
+    # same search again, reads it instead of ranking again.
+    ranked: np.ndarray | None = None
 
     @property
     def size(self) -> int:
@@ -860,7 +865,11 @@ class SqliteFtsBackend:
         # Collapsing a cluster drops at most its other members: that many more keep the page full.
         need = min(query.offset + query.per_page + n_clustered, len(rowids))
         if query.effective_sort == "relevance" and text is not None:
-            order = self._ranked(conn, plan, matches, need)
+            ranked = matches.ranked
+            if ranked is None or (len(ranked) < need and len(ranked) < len(rowids)):
+                # Ranking a few pages' worth costs hardly more than one: bm25() scores every candidate.
+                ranked = matches.ranked = self._ranked(conn, plan, matches, max(need, RANKED_AHEAD))
+            order = ranked[:need]
         else:
             order = rowids[_sorted(query.effective_sort, columns, matches, need)]
         if n_clustered:
