@@ -508,6 +508,9 @@ def serve(ctx, host, port, workers, dev) -> None:
     host, port = host or settings.web_host, port or settings.web_port
     if dev:
         from search_ui import create_app
+        from search_ui.demo import quiet_request_log
+        click.echo(f"serve: Flask's development server on http://{host}:{port}/", err=True)
+        quiet_request_log()
         create_app(settings=settings).run(host=host, port=port, debug=False, threaded=True)
         return
     serve_production(settings, host, port, workers=workers)

@@ -18,6 +18,12 @@ log = logging.getLogger(__name__)
 RECRAWL_MINUTES = 5
 
 
+def quiet_request_log() -> None:
+    """Flask's own server logs every request with the client's address and the search words; the
+    privacy page promises neither is kept, so only its warnings and errors are logged."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
 def demo_settings(settings: Settings) -> Settings:
     networks = tuple(dict.fromkeys((*settings.allow_private_networks, "127.0.0.0/8")))
     return settings.replace(data_dir=str(settings.data_path / "demo"), allow_private_networks=networks,
@@ -64,6 +70,7 @@ def run_demo(settings: Settings, host: str | None = None, port: int | None = Non
         app = create_app(settings=settings)
         host, port = host or settings.web_host, port or settings.web_port
         click.echo(f"demo: the portal is on http://{host}:{port}/ (Ctrl-C stops it)", err=True)
+        quiet_request_log()
         app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
     finally:
         if scheduler.running:
