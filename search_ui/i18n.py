@@ -120,10 +120,18 @@ def local_date(value: Any, lang: str | None = None) -> str:
 
 
 def local_datetime(value: Any, lang: str | None = None) -> str:
+    lang = lang or page_language()
+    if isinstance(value, str):
+        return _local_datetime_of_text(value, lang)
     parsed = _parse(value)
-    if not parsed:
-        return ""
-    return format_datetime(parsed, "medium", tzinfo=_seoul(), locale=lang or page_language())
+    return format_datetime(parsed, "medium", tzinfo=_seoul(), locale=lang) if parsed else ""
+
+
+@lru_cache(maxsize=8192)
+def _local_datetime_of_text(value: str, lang: str) -> str:
+    # Listings come back in many searches; Babel's formatting is the slow part of a card.
+    parsed = _parse(value)
+    return format_datetime(parsed, "medium", tzinfo=_seoul(), locale=lang) if parsed else ""
 
 
 def ago(value: Any, lang: str | None = None, now: datetime | None = None) -> str:
@@ -144,6 +152,7 @@ def _ago_in_minutes(minutes: int, lang: str) -> str:
     return format_timedelta(timedelta(minutes=minutes), add_direction=True, threshold=1.0, locale=lang)
 
 
+@lru_cache(maxsize=1)
 def _seoul():
     from zoneinfo import ZoneInfo
     return ZoneInfo(TIMEZONE)

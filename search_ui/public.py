@@ -13,7 +13,7 @@ from functools import lru_cache
 from urllib.parse import quote_plus, urlencode
 
 import nh3
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from config import reference
@@ -107,10 +107,27 @@ def sanitized(html: str | None) -> Markup:
     return Markup(clean)
 
 
+_SITE_PATHS = {"css": ("static", {"filename": "site.css"}), "js": ("static", {"filename": "app.js"}),
+               "favicon": ("static", {"filename": "favicon.svg"}), "opensearch": ("public.opensearch", {}),
+               "search": ("public.search_page", {}), "platforms": ("public.platforms_page", {}),
+               "privacy": ("public.privacy_page", {}), "openapi": ("api.openapi", {}),
+               "atom": ("feeds.search_atom", {}), "json_feed": ("feeds.search_json", {})}
+
+
+def site_paths() -> dict[str, str]:
+    """The fixed URLs every page links (assets, pages, feeds), built once per app and mount point."""
+    cache = current_app.extensions.setdefault("sharehub.paths", {})
+    found = cache.get(request.script_root)
+    if found is None:
+        found = cache[request.script_root] = {name: url_for(endpoint, **values)
+                                              for name, (endpoint, values) in _SITE_PATHS.items()}
+    return found
+
+
 @bp.app_context_processor
 def _labels():
     lang = page_language()
-    return dict(lang=lang, facet_html=facet_html, card_html=card_html,
+    return dict(lang=lang, paths=site_paths(), facet_html=facet_html, card_html=card_html,
                 category_label=lambda key: category_label(key, lang),
                 district_label=lambda code: district_label(code, lang), band_label=band_label,
                 place_label=lambda district, dong: place_label(district, dong, lang),

@@ -42,19 +42,27 @@ def _spans(text: str, whole, inside) -> list[tuple[int, int]]:
         return []
     same_offsets = len(folded_text) == len(text)
     spans: list[tuple[int, int]] = []
-    for match in _WORD.finditer(folded_text if same_offsets else text):
-        raw = match.group()
-        folded = raw if same_offsets else normalize(raw)
-        if fold_plural(folded) in whole or folded in whole:
-            spans.append(match.span())
-            continue
-        if not inside or len(folded) != len(raw):
-            continue
+    if same_offsets and inside:
+        # Hangul terms hold no space, so they are found in the whole folded text at once.
         for term in inside:
-            start = folded.find(term)
+            start = folded_text.find(term)
             while start != -1:
-                spans.append((match.start() + start, match.start() + start + len(term)))
-                start = folded.find(term, start + len(term))
+                spans.append((start, start + len(term)))
+                start = folded_text.find(term, start + len(term))
+    if whole or (inside and not same_offsets):
+        for match in _WORD.finditer(folded_text if same_offsets else text):
+            raw = match.group()
+            folded = raw if same_offsets else normalize(raw)
+            if folded in whole or fold_plural(folded) in whole:
+                spans.append(match.span())
+                continue
+            if same_offsets or not inside or len(folded) != len(raw):
+                continue
+            for term in inside:
+                start = folded.find(term)
+                while start != -1:
+                    spans.append((match.start() + start, match.start() + start + len(term)))
+                    start = folded.find(term, start + len(term))
     spans.sort()
     merged: list[tuple[int, int]] = []
     for start, end in spans:
