@@ -266,22 +266,25 @@ def _cards(hits: list[dict], lang: str) -> list[Card]:
     view_on, new_tab, updated = _("View on %(platform)s"), _("opens a new tab"), _("updated %(ago)s")
     km_away = _("%(km)s km away")
     listing_path = url_for("public.listing_page", listing_id="_")[:-1]   # + id: one URL build, not twenty
+    platform_names = services.korean_platform_names() if lang == "ko" else {}
     cards = []
     for hit in hits:
         marked = hit.get("highlights") or {}
         fresh = hit.get("updated_at") or hit.get("published_at")
         distance = hit.get("distance_km")
         dates = [(moment, local_datetime(moment, lang)) for moment in (hit.get("starts_at"), hit.get("ends_at")) if moment]
+        platform = hit.get("platform") or ""
+        platform = platform_names.get(platform, platform)
         cards.append(Card(
             id=hit["id"], url=hit["url"], page=listing_path + quote_plus(hit["id"]),
             title=Markup(marked["title"]) if marked.get("title") else hit["title"],
             summary=Markup(marked["summary"]) if marked.get("summary") else _shorten(hit.get("summary")),
-            platform=hit.get("platform") or "", initial=(hit.get("platform") or "?")[:1],
+            platform=platform, initial=(platform or "?")[:1],
             category=category_label(hit["category"], lang) if hit.get("category") else "",
             place=place_label(hit.get("district"), hit.get("dong"), lang),
             price=price_label(hit.get("price"), lang),
             distance=km_away % {"km": f"{distance:.1f}"} if distance is not None else "",
-            dates=dates, go=view_on % {"platform": hit.get("platform") or ""}, new_tab=new_tab,
+            dates=dates, go=view_on % {"platform": platform}, new_tab=new_tab,
             fresh=updated % {"ago": ago(fresh, lang)} if fresh else "", also_on=hit.get("also_on") or []))
     return cards
 
@@ -295,9 +298,10 @@ def _shorten(text: str | None, limit: int = 200) -> str:
 def _facet_sections(facets: dict, links: SearchLinks, args, lang: str) -> list[FacetSection]:
     """The filter lists beside the results: heading, and per value its label, count, link, state."""
     sections = []
+    platform_names = services.korean_platform_names() if lang == "ko" else {}
     for key, heading, label_of in (("category", _("Category"), category_label),
                                    ("district", _("District"), district_label),
-                                   ("platform", _("Platform"), None)):
+                                   ("platform", _("Platform"), lambda name, _lang: platform_names.get(name, name))):
         values = facets.get(key) or {}
         if values:
             sections.append(FacetSection(heading, [

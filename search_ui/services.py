@@ -26,6 +26,7 @@ def init_app(app: Flask, settings) -> None:
     engine = open_search(settings)
     app.extensions["sharehub.search"] = engine
     app.extensions["sharehub.stale"] = {"at": 0.0, "ids": (), "lock": threading.Lock()}
+    app.extensions["sharehub.platform_names"] = {"at": -1e9, "names": {}, "lock": threading.Lock()}
     suggestions = SuggesterCache(catalog, ttl_seconds=SUGGESTER_TTL)
     app.extensions["sharehub.suggester"] = suggestions
     # The embedded engine's columns and the suggestions load in the background, not in the first
@@ -64,6 +65,20 @@ def stale_source_ids() -> tuple[int, ...]:
             cache["ids"] = stale_sources(catalog(), settings().stale_source_days)
             cache["at"] = time.monotonic()
         return cache["ids"]
+
+
+def korean_platform_names() -> dict[str, str]:
+    """Platform name -> its Korean name, for Korean pages (hits and the platform filter carry the name)."""
+    cache = current_app.extensions["sharehub.platform_names"]
+    with cache["lock"]:
+        if time.monotonic() - cache["at"] > STALE_SOURCES_TTL:
+            from sqlalchemy import select
+            from indexer.catalog.models import Platform
+            with catalog().session() as session:
+                cache["names"] = {name: ko for name, ko in session.execute(select(Platform.name, Platform.name_ko))
+                                  if ko}
+            cache["at"] = time.monotonic()
+        return cache["names"]
 
 
 def run(query: SearchQuery, options: SearchOptions) -> SearchResult:

@@ -252,3 +252,10 @@ def test_dates_and_freshness_are_shown_per_locale(settings):
     assert "updated 2 hours ago" in english and "<time datetime=" in english
     korean = client.get("/?lang=ko").get_data(as_text=True)
     assert "2시간 전 업데이트" in korean and "무료" in korean
+
+
+def test_platform_named_in_the_page_language(client):
+    korean = client.get("/?q=공구&lang=ko").get_data(as_text=True)
+    assert "동네물품에서 보기" in korean and 'href="/?q=%EA%B3%B5%EA%B5%AC&amp;platform=Neighbourhood+Goods"' in korean
+    english = client.get("/?q=공구&lang=en").get_data(as_text=True)
+    assert "View on Neighbourhood Goods" in english and "동네물품" not in english

@@ -16,7 +16,7 @@ def test_search_page_shows_results_linking_to_partners(client):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "<mark>공구</mark>세트 (가정용)" in page  # the query's word highlighted in the title
-    assert "Neighbourhood Goods" in page
+    assert "동네물품" in page   # the platform's Korean name on a Korean page
     assert "무료" in page and "노원구" in page
     parser = Links()
     parser.feed(page)
