@@ -128,8 +128,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Requests one client may make to the search pages, feeds and the public API "
             "(Flask-Limiter syntax, `;` between limits); empty = no limit."),
     Setting("rate_limit_storage", "str", "memory://",
-            "Where rate-limit counters live (Flask-Limiter storage URI); memory:// is per process, "
-            "redis://host:6379 shares them between processes and hosts."),
+            "Where rate-limit counters live (Flask-Limiter storage URI). memory:// is per process: "
+            "under `sharehub serve`'s N workers a client may get up to N times the limit; "
+            "redis://host:6379 shares the counters between processes and hosts."),
     Setting("trusted_proxies", "int", 0,
             "Reverse proxies in front of the web app whose X-Forwarded-For is believed (0 = none), "
             "so that rate limiting sees the client's address."),

@@ -49,7 +49,11 @@ def _error_page(status: int, description: str):
 
 
 def _not_found(error):
-    return _error_page(error.code or 404, error.description)
+    response = _error_page(error.code or 404, error.description)
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        body, status = response
+        return body, status, {"Allow": ", ".join(error.valid_methods)}
+    return response
 
 
 def _server_error(error):

@@ -36,7 +36,7 @@ def listings():
     try:
         result = services.run(query, options)
     except SearchError as exc:
-        return _error("search_unavailable", str(exc), 503)
+        return _error("search_unavailable", services.public_reason(exc), 503)
     body = result.as_api()
     body.update(page=query.page, per_page=query.per_page)
     return cacheable(jsonify(body))
@@ -50,7 +50,8 @@ def listing(listing_id: str):
         detail = store.listing_detail(session, listing_id)
     if detail is None:
         return _error("not_found", "no listing has this id", 404)
-    body = dict(detail.document, status=detail.status, first_seen_at=detail.first_seen_at.isoformat(),
+    document = detail.document if detail.status == "active" else dict(detail.document, contact=None)
+    body = dict(document, status=detail.status, first_seen_at=detail.first_seen_at.isoformat(),
                 last_seen_at=detail.last_seen_at.isoformat(),
                 source_checked_at=detail.source_checked_at.isoformat() if detail.source_checked_at else None)
     return cacheable(jsonify(body))

@@ -58,7 +58,7 @@ def search_atom():
     except BadQuery as exc:
         return _error(exc, 400)
     except SearchError as exc:
-        return _error(exc, 503)
+        return _error(services.public_reason(exc), 503)
     updated = max((_when(hit) for hit in result.hits), default=datetime(2026, 1, 1, tzinfo=timezone.utc))
     body = render_template("feed.atom.xml", title=_title(query), hits=result.hits, updated=updated,
                            self_url=request.url, page_url=_search_page_url(), when=_when,
@@ -73,7 +73,7 @@ def search_json():
     except BadQuery as exc:
         return _error(exc, 400)
     except SearchError as exc:
-        return _error(exc, 503)
+        return _error(services.public_reason(exc), 503)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": _title(query),

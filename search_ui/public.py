@@ -230,11 +230,12 @@ class FacetSection:
 # written here rather than in Jinja: the same markup, every value escaped, at a fraction of the cost
 # of a template loop (the page draws some eighty of them per search).
 def facet_html(section: FacetSection) -> Markup:
-    items = "".join(
-        f'<li><a class="check{" on" if item.on else ""}" href="{escape(item.href)}" role="checkbox" '
-        f'aria-checked="{"true" if item.on else "false"}">{escape(item.label)} '
-        f'<span class="count">{escape(item.count)}</span></a></li>' for item in section.entries)
-    return Markup(f'<section class="facet"><h3>{escape(section.heading)}</h3><ul>{items}</ul></section>')
+    items = []
+    for item in section.entries:
+        state = ' class="check on" aria-current="true"' if item.on else ' class="check"'
+        items.append(f'<li><a{state} href="{escape(item.href)}">{escape(item.label)} '
+                     f'<span class="count">{escape(item.count)}</span></a></li>')
+    return Markup(f'<section class="facet"><h3>{escape(section.heading)}</h3><ul>{"".join(items)}</ul></section>')
 
 
 def card_html(card: Card, also_on_label: str) -> Markup:
@@ -353,7 +354,7 @@ def search_page():
     except BadQuery as exc:
         error, status = str(exc), 400
     except SearchError as exc:
-        error, status = _("Search is unavailable right now: %(reason)s", reason=str(exc)), 503
+        error, status = _("Search is unavailable right now: %(reason)s", reason=services.public_reason(exc)), 503
     did_you_mean = way_out = None
     map_svg = ""
     if result is not None:
@@ -394,11 +395,16 @@ def listing_page(listing_id: str):
     if detail is None:
         abort(404)
     doc = detail.document
+    if detail.status != "active":
+        # A phone number or e-mail the platform no longer publishes is not ours to keep showing.
+        doc = dict(doc, contact=None)
+    lang = page_language()
+    if lang == "ko":
+        doc = dict(doc, platform=services.korean_platform_names().get(doc.get("platform"), doc.get("platform")))
     mini_map = Markup(districtmap.mini_map_svg(doc.get("district"), doc.get("lat"), doc.get("lon"),
                                                title=_("Where it is")))
     status = 200 if detail.status == "active" else 410
-    return render_template("listing.html", doc=doc, detail=detail, mini_map=mini_map,
-                           lang=page_language()), status
+    return render_template("listing.html", doc=doc, detail=detail, mini_map=mini_map, lang=lang), status
 
 
 # -- platforms, privacy, OpenSearch ----------------------------------------------------------------
@@ -419,7 +425,7 @@ def opensearch():
     lang = page_language()
     body = render_template("opensearch.xml", lang=lang, root=request.url_root.rstrip("/"))
     return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8",
-                       "Cache-Control": "public, max-age=86400"}
+                       "Cache-Control": "public, max-age=86400", "Vary": "Accept-Language, Cookie"}
 
 
 @bp.get("/robots.txt")

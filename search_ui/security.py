@@ -70,12 +70,15 @@ def _too_many(error) -> tuple[Response, int] | tuple[str, int]:
 
 
 def _exempt() -> bool:
-    return request.endpoint in (None, "static") or request.path in ("/healthz", "/robots.txt")
+    return request.endpoint == "static" or request.path == "/robots.txt"
 
 
 def init_app(app: Flask, settings) -> None:
     if settings.trusted_proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxies, x_proto=settings.trusted_proxies)
+    # Runs after the limiter's own after_request (Flask runs them last-registered first), so that
+    # it sees the Retry-After the limiter adds.
+    app.after_request(_secure_headers)
     limits = [part.strip() for part in settings.rate_limit.split(";") if part.strip()]
     # One budget per client over every page, feed and API call (application limits), not one per
     # route: a scraper cycling through URLs meets the same limit as one hammering a single page.
@@ -83,5 +86,4 @@ def init_app(app: Flask, settings) -> None:
                       application_limits_exempt_when=_exempt, storage_uri=settings.rate_limit_storage,
                       headers_enabled=True, enabled=bool(limits))
     app.extensions["sharehub.limiter"] = limiter
-    app.after_request(_secure_headers)
     app.register_error_handler(429, _too_many)

@@ -81,6 +81,14 @@ def korean_platform_names() -> dict[str, str]:
         return cache["names"]
 
 
+def public_reason(error: Exception) -> str:
+    """What a citizen is told when search fails: which engine, not its address (a URL may hold a
+    password and names internal hosts); the whole message goes to the log."""
+    log.warning("search failed: %s", error)
+    engine = str(error).split(":", 1)[0].strip() or "search"
+    return f"{engine}: the search engine is not answering"
+
+
 def run(query: SearchQuery, options: SearchOptions) -> SearchResult:
     """A citizen's search, as every page and the API answer it."""
     stale = () if options.include_stale else stale_source_ids()

@@ -12,8 +12,14 @@
   const sort = document.getElementById("sort");
   const nearMe = document.getElementById("near-me");
   const lang = document.documentElement.lang || "ko";
+  const liveStatus = document.getElementById("live-status");
+  const suggestUrl = form.dataset.suggest;
   let pending = null;   // the AbortController of the request in flight
   let typingTimer = 0;
+  let typing = false;   // this burst of typing already has its own history entry
+  let shownUrl = withoutHash(window.location.href);
+
+  function withoutHash(url) { return url.split("#")[0]; }
 
   function formUrl() {
     const params = new URLSearchParams(new FormData(form));
@@ -23,12 +29,12 @@
     return form.action.split("?")[0] + (query ? "?" + query : "");
   }
 
-  async function load(url, how) {
+  async function load(url, how, focusResults) {
     if (pending) pending.abort();
-    pending = new AbortController();
+    const mine = pending = new AbortController();
     results.setAttribute("aria-busy", "true");
     try {
-      const response = await fetch(url, {headers: {"X-Sharehub-Partial": "1"}, signal: pending.signal,
+      const response = await fetch(url, {headers: {"X-Sharehub-Partial": "1"}, signal: mine.signal,
                                           credentials: "same-origin"});
       if (response.status === 429 || response.status >= 500 && response.status !== 503) {
         window.location.assign(url);   // let the full page explain
@@ -37,13 +43,18 @@
       results.innerHTML = await response.text();
       const region = results.querySelector(".results-region");
       if (region && region.dataset.title) document.title = region.dataset.title;
+      if (how === "push" && withoutHash(url) === shownUrl) how = "replace";   // no duplicate entries
       if (how === "push") history.pushState({url}, "", url);
       else if (how === "replace") history.replaceState({url}, "", url);
+      shownUrl = withoutHash(window.location.href);
       syncForm(url);
+      const heading = document.getElementById("results-heading");
+      if (liveStatus) liveStatus.textContent = heading ? heading.textContent : "";   // announced once
+      if (focusResults && heading) heading.focus();   // the clicked link is gone: focus what replaced it
     } catch (error) {
       if (error.name !== "AbortError") window.location.assign(url);
     } finally {
-      results.removeAttribute("aria-busy");
+      if (pending === mine) results.removeAttribute("aria-busy");
     }
   }
 
@@ -59,31 +70,55 @@
       form.appendChild(hidden);
     }
     if (document.activeElement !== input) input.value = params.get("q") || "";
-    if (params.get("sort")) sort.value = params.get("sort");
+    // What lies outside the results region follows the search too: the language switch and the feeds.
+    for (const link of document.querySelectorAll("nav.lang a[hreflang]")) {
+      const kept = new URLSearchParams(params);
+      kept.delete("page"); kept.set("lang", link.getAttribute("hreflang"));
+      link.setAttribute("href", "?" + kept.toString());
+    }
+    for (const link of document.querySelectorAll("link[rel=alternate][data-feed]")) {
+      const kept = new URLSearchParams(params);
+      for (const key of ["page", "per_page", "sort"]) kept.delete(key);
+      kept.set("lang", lang);
+      link.setAttribute("href", link.dataset.feed + "?" + kept.toString());
+    }
+    const wanted = params.get("sort") || "relevance";
+    sort.value = [...sort.options].some((option) => option.value === wanted) ? wanted : "relevance";
   }
 
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    clearTimeout(typingTimer);
     hideSuggestions();
+    typing = false;
     load(formUrl(), "push");
   });
-  sort.addEventListener("change", () => load(formUrl(), "push"));
+  sort.addEventListener("change", () => { typing = false; load(formUrl(), "push"); });
   input.addEventListener("input", () => {
     clearTimeout(typingTimer);
-    typingTimer = setTimeout(() => { load(formUrl(), "replace"); }, 300);
+    // The first pause of a burst of typing makes a history entry; the next ones update it.
+    typingTimer = setTimeout(() => { load(formUrl(), typing ? "replace" : "push"); typing = true; }, 300);
     suggest();
   });
   results.addEventListener("click", (event) => {
     const link = event.target.closest("a");
-    if (!link || link.target === "_blank" || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    const url = new URL(link.href, window.location.href);
+    // An SVG link's href and target are not strings: read the attributes.
+    const href = link && link.getAttribute("href");
+    if (!href || link.getAttribute("target") === "_blank" || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const url = new URL(href, window.location.href);
     if (url.origin !== window.location.origin || url.pathname !== new URL(form.action).pathname) return;
     event.preventDefault();
-    load(url.href, "push").then(() => {
-      if (url.searchParams.has("page")) results.querySelector("h2")?.scrollIntoView();
+    clearTimeout(typingTimer);
+    typing = false;
+    load(url.href, "push", true).then(() => {
+      if (url.searchParams.has("page")) document.getElementById("results-heading")?.scrollIntoView();
     });
   });
-  window.addEventListener("popstate", () => load(window.location.href, null));
+  window.addEventListener("popstate", () => {
+    if (withoutHash(window.location.href) === shownUrl) return;   // only the hash moved (skip link)
+    typing = false;
+    load(window.location.href, null);
+  });
 
   // -- suggestions: an ARIA combobox over the search box --------------------------------------------
   let suggestTimer = 0, active = -1, items = [];
@@ -104,7 +139,7 @@
     if (!text) { hideSuggestions(); return; }
     suggestTimer = setTimeout(async () => {
       try {
-        const response = await fetch(`/api/v1/suggest?q=${encodeURIComponent(text)}&lang=${lang}`);
+        const response = await fetch(`${suggestUrl}?q=${encodeURIComponent(text)}&lang=${lang}`);
         if (!response.ok) return hideSuggestions();
         const body = await response.json();
         if (input.value.trim() !== text) return;
@@ -115,6 +150,7 @@
 
   function render(found) {
     list.textContent = ""; items = found; active = -1;
+    input.removeAttribute("aria-activedescendant");
     if (!found.length) { hideSuggestions(); return; }
     found.forEach((item, index) => {
       const option = document.createElement("li");
@@ -124,7 +160,7 @@
       option.textContent = item.label;
       if (item.kind_label) {
         const kind = document.createElement("span");
-        kind.className = "kind"; kind.textContent = item.kind_label;
+        kind.className = "kind"; kind.textContent = ` · ${item.kind_label}`;
         option.appendChild(kind);
       }
       option.addEventListener("mousedown", (event) => { event.preventDefault(); choose(index); });
@@ -143,6 +179,9 @@
   }
 
   function addFilter(name, value) {
+    for (const existing of form.querySelectorAll("input[type=hidden]")) {
+      if (existing.name === name && existing.value === value) return;
+    }
     const hidden = document.createElement("input");
     hidden.type = "hidden"; hidden.name = name; hidden.value = value;
     form.appendChild(hidden);
@@ -158,15 +197,17 @@
       input.value = item.value;
     }
     hideSuggestions();
+    clearTimeout(typingTimer);
+    typing = false;
     load(formUrl(), "push");
   }
 
   input.addEventListener("keydown", (event) => {
-    if (list.hidden) return;
+    if (list.hidden || event.isComposing) return;   // a Korean syllable still being composed
     if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % items.length); }
     else if (event.key === "ArrowUp") { event.preventDefault(); highlight(active <= 0 ? items.length - 1 : active - 1); }
     else if (event.key === "Enter" && active >= 0) { event.preventDefault(); choose(active); }
-    else if (event.key === "Escape") { hideSuggestions(); }
+    else if (event.key === "Escape") { event.preventDefault(); hideSuggestions(); }   // not also clear the box
   });
   input.addEventListener("blur", () => setTimeout(hideSuggestions, 150));
 
@@ -180,7 +221,11 @@
         const {latitude, longitude} = position.coords;
         for (const hidden of form.querySelectorAll("input[name=near], input[name=radius_km]")) hidden.remove();
         addFilter("near", `${latitude.toFixed(3)},${longitude.toFixed(3)}`);
+        if (![...sort.options].some((option) => option.value === "distance")) {
+          sort.add(new Option(nearMe.dataset.nearest, "distance"));
+        }
         sort.value = "distance";
+        typing = false;
         load(formUrl(), "push");
       }, () => {
         nearMe.disabled = false;

@@ -58,12 +58,18 @@ def test_search_filter_by_map_switch_language_open_and_follow(js, new_page, site
     assert page.get_by_role("heading", name="2건").is_visible()
     screenshot(page, f"journey-{'js' if js else 'nojs'}-1-search-ko")
 
-    # The district map: Mapo-gu is a link that filters.
+    # The district map: Mapo-gu is a link that filters (with JavaScript, without a reload).
+    if js:
+        page.evaluate("() => { window.sameDocument = true; }")
     page.get_by_role("link", name=re.compile(r"^마포구: \d+건$")).click()
     page.wait_for_function("() => location.search.includes('district=11440')")
     page.get_by_role("heading", name="1건").wait_for()
     assert query_of(page.url)["district"] == ["11440"] and query_of(page.url)["q"] == ["대여"]
     assert page.locator("svg.district-map a[aria-current='true']").get_attribute("aria-label").startswith("마포구")
+    if js:
+        assert page.evaluate("() => window.sameDocument") is True
+        assert page.evaluate("() => document.activeElement.id") == "results-heading"
+        assert page.locator("#live-status").inner_text() == "1건"
     screenshot(page, f"journey-{'js' if js else 'nojs'}-2-map-filter")
 
     # Back returns to the unfiltered search (a real history entry either way).

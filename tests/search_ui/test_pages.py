@@ -117,7 +117,7 @@ def test_language_from_switch_is_remembered_else_accept_language(client):
 
 def test_language_switch_links_keep_the_search(client):
     page = client.get("/?q=공구&category=tools&lang=ko").get_data(as_text=True)
-    assert 'href="/?q=%EA%B3%B5%EA%B5%AC&amp;category=tools&amp;lang=en"' in page
+    assert 'href="?q=%EA%B3%B5%EA%B5%AC&amp;category=tools&amp;lang=en"' in page
 
 
 def test_search_page_has_a_district_map_whose_links_filter(client):
@@ -215,7 +215,7 @@ def test_json_feed_of_a_search(client):
 
 def test_search_page_links_its_feeds_and_opensearch(client):
     page = client.get("/?q=공구&district=11350&page=1").get_data(as_text=True)
-    assert 'type="application/atom+xml" href="/feeds/search.atom?q=%EA%B3%B5%EA%B5%AC&amp;district=11350&amp;lang=ko"' in page
+    assert 'href="/feeds/search.atom?q=%EA%B3%B5%EA%B5%AC&amp;district=11350&amp;lang=ko"' in page
     assert 'type="application/feed+json"' in page
     assert 'rel="search" type="application/opensearchdescription+xml"' in page
     description = client.get("/opensearch.xml?lang=en")
@@ -223,7 +223,7 @@ def test_search_page_links_its_feeds_and_opensearch(client):
     ns = "{http://a9.com/-/spec/opensearch/1.1/}"
     templates = {u.get("type"): u.get("template") for u in root.findall(f"{ns}Url")}
     assert templates["text/html"] == "http://localhost/?q={searchTerms}&lang=en"
-    assert templates["application/json"].startswith("http://localhost/api/v1/suggest?q={searchTerms}")
+    assert templates["application/x-suggestions+json"].startswith("http://localhost/api/v1/suggest?q={searchTerms}")
 
 
 def test_suggest_api_and_its_opensearch_shape(client):
@@ -259,3 +259,56 @@ def test_platform_named_in_the_page_language(client):
     assert "동네물품에서 보기" in korean and 'href="/?q=%EA%B3%B5%EA%B5%AC&amp;platform=Neighbourhood+Goods"' in korean
     english = client.get("/?q=공구&lang=en").get_data(as_text=True)
     assert "View on Neighbourhood Goods" in english and "동네물품" not in english
+
+
+def test_language_links_stay_on_the_site(client):
+    page = client.get("/%5Cevil.example/login?lang=ko").get_data(as_text=True)
+    assert 'href="?lang=en"' in page and "evil.example/login?" not in page
+
+
+def test_a_gone_listing_no_longer_shows_its_contact(settings):
+    def with_contact(source_id):
+        return [Listing(source_id, "room", "https://goods.example/items/room", "Study room", category="space",
+                        district="11440", contact={"phones": ["010-1234-5678"], "emails": ["host@example.com"]})]
+    app = build_app(settings, with_contact)
+    client = app.test_client()
+    room = _id(1, "room")
+    assert "010-1234-5678" in client.get(f"/listings/{room}").get_data(as_text=True)
+    from indexer.catalog import Catalog
+    from indexer.catalog.models import ListingRow
+    catalog = Catalog.from_settings(settings)
+    with catalog.session() as session:
+        session.get(ListingRow, room).status = "gone"
+    catalog.dispose()
+    page = client.get(f"/listings/{room}")
+    assert page.status_code == 410 and "010-1234-5678" not in page.get_data(as_text=True)
+    api = client.get(f"/api/v1/listings/{room}").get_json()
+    assert api["status"] == "gone" and api["contact"] is None
+
+
+def test_retry_after_only_on_429(settings):
+    client = build_app(settings, test_config={"rate_limit": "2 per minute"}).test_client()
+    assert "Retry-After" not in client.get("/api/v1/listings").headers
+    client.get("/api/v1/listings")
+    assert "Retry-After" in client.get("/api/v1/listings").headers
+
+
+def test_nearest_is_offered_only_with_a_place(client):
+    assert 'value="distance"' not in client.get("/?q=공구").get_data(as_text=True)
+    near = client.get("/?q=공구&near=37.55,126.92").get_data(as_text=True)
+    assert 'value="distance"' in near
+    clear = client.get("/?near=37.55,126.92&sort=distance&lang=en").get_data(as_text=True)
+    assert "Clear filters" in clear and 'href="/">Clear filters' in clear   # no sort=distance left alone
+
+
+def test_method_not_allowed_says_which_are(client):
+    response = client.post("/api/v1/listings")
+    assert response.status_code == 405 and "GET" in response.headers["Allow"]
+    page = client.post("/?lang=ko")
+    assert "이 주소는 그런 요청을 받지 않습니다." in page.get_data(as_text=True)
+
+
+def test_opensearch_suggestions_in_the_type_browsers_read(client):
+    response = client.get("/opensearch.xml")
+    assert 'type="application/x-suggestions+json" rel="suggestions"' in response.get_data(as_text=True)
+    assert "Accept-Language" in response.headers["Vary"]
