@@ -352,7 +352,7 @@ def search_page():
                                         default_radius_km=settings.default_radius_km)
         result = services.run(query, options)
     except BadQuery as exc:
-        error, status = str(exc), 400
+        error, status = _("This search could not be read: %(reason)s", reason=str(exc)), 400
     except SearchError as exc:
         error, status = _("Search is unavailable right now: %(reason)s", reason=services.public_reason(exc)), 503
     did_you_mean = way_out = None

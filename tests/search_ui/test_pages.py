@@ -312,3 +312,8 @@ def test_opensearch_suggestions_in_the_type_browsers_read(client):
     response = client.get("/opensearch.xml")
     assert 'type="application/x-suggestions+json" rel="suggestions"' in response.get_data(as_text=True)
     assert "Accept-Language" in response.headers["Vary"]
+
+
+def test_a_search_that_cannot_be_read_says_so_in_the_page_language(client):
+    page = client.get("/?page=0&lang=ko")
+    assert page.status_code == 400 and "검색 조건을 읽을 수 없습니다: page" in page.get_data(as_text=True)
