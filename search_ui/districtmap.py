@@ -5,7 +5,7 @@ map doubles as the district facet; `mini_map_svg` draws a small locator for one 
 markup as plain strings (every inserted text escaped) that a template can mark safe.
 
 The site's Content-Security-Policy forbids inline styles, so the markup carries class names only and the
-colours live in `MAP_CSS`, which belongs in the site stylesheet.
+colours live in the site stylesheet (static/site.css, the district map rules).
 
 Geometry comes from `config.reference.districts()`, projected once and cached: an equirectangular
 projection with x shrunk by cos(37.55°) so Seoul is not stretched sideways, y flipped because SVG's y
@@ -34,27 +34,6 @@ MAP_TOLERANCE = 0.6
 MINI_TOLERANCE = 1.8
 PIN_RADIUS = 14.0  # about 4.5 px at the locator's 12rem width
 CLASS_COUNT = 5  # c0 for districts with nothing, c1..c4 over the districts with listings
-
-MAP_CSS = """\
-/* District map (search_ui/districtmap.py). Fills: a light-to-mid blue ramp so the #333 borders keep at
-   least 3.6:1 contrast against every class (WCAG 1.4.11); c0 is a neutral off-white for "none". */
-.district-map { display: block; width: 100%; height: auto; max-width: 40rem; }
-.district-map path { stroke: #333; stroke-width: 1; stroke-linejoin: round; vector-effect: non-scaling-stroke; }
-.district-map .c0 { fill: #f5f5f0; }
-.district-map .c1 { fill: #dbe9f6; }
-.district-map .c2 { fill: #a9cce6; }
-.district-map .c3 { fill: #74acd5; }
-.district-map .c4 { fill: #4a8fc4; }
-.district-map path.on { stroke: #000; stroke-width: 3; }
-.district-map a:hover path { stroke: #000; stroke-width: 2; }
-.district-map a:focus-visible { outline: none; }  /* the path's own focus style replaces the box */
-.district-map a:focus-visible path { fill: #ffd23f; stroke: #000; stroke-width: 4; }
-.district-minimap { display: block; width: 12rem; height: auto; }
-.district-minimap path { fill: #eeeeea; stroke: #999; stroke-width: 0.5; stroke-linejoin: round;
-  vector-effect: non-scaling-stroke; }
-.district-minimap path.here { fill: #a9cce6; stroke: #000; stroke-width: 1.5; }
-.district-minimap circle { fill: #c62828; stroke: #fff; stroke-width: 1.5; vector-effect: non-scaling-stroke; }
-"""
 
 Point = tuple[float, float]
 

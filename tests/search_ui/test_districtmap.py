@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from config.reference import districts
-from search_ui.districtmap import MAP_CSS, count_classes, district_map_svg, legend, mini_map_svg
+from search_ui.districtmap import count_classes, district_map_svg, legend, mini_map_svg
 
 NS = "{http://www.w3.org/2000/svg}"
 MAPO = "11440"
@@ -174,9 +175,12 @@ def test_labels_titles_and_hrefs_are_escaped():
     assert a.get("href").endswith('&x="><script>alert(1)</script>')
 
 
-def test_map_css_has_the_classes_the_markup_uses():
-    for selector in (".c0", ".c1", ".c2", ".c3", ".c4", "path.on", "a:focus-visible path", ".district-minimap"):
-        assert selector in MAP_CSS
+def test_site_stylesheet_colours_every_class_the_markup_uses():
+    css = (Path(__file__).resolve().parents[2] / "search_ui" / "static" / "site.css").read_text()
+    for selector in (".district-map .c0", ".district-map .c1", ".district-map .c2", ".district-map .c3",
+                     ".district-map .c4", ".district-map path.on", ".district-map a:focus-visible path",
+                     ".district-minimap path.here", ".district-minimap circle"):
+        assert selector + " {" in css, selector
 
 
 def mini_root(svg: str) -> ET.Element:

@@ -45,9 +45,3 @@ def test_won_and_ago_per_locale():
     assert ago(two_hours, "ko", now=now) == "2시간 전"
     assert ago(two_hours.isoformat(), "en", now=now) == "2 hours ago"
     assert ago("not a date", "en", now=now) == ""
-
-
-def test_site_stylesheet_holds_the_map_colours():
-    from search_ui.districtmap import MAP_CSS
-    css = (ROOT / "search_ui" / "static" / "site.css").read_text()
-    assert MAP_CSS.strip() in css, "paste districtmap.MAP_CSS into site.css"
