@@ -50,8 +50,7 @@ def listing(listing_id: str):
         detail = store.listing_detail(session, listing_id)
     if detail is None:
         return _error("not_found", "no listing has this id", 404)
-    document = detail.document if detail.status == "active" else dict(detail.document, contact=None)
-    body = dict(document, status=detail.status, first_seen_at=detail.first_seen_at.isoformat(),
+    body = dict(detail.document, status=detail.status, first_seen_at=detail.first_seen_at.isoformat(),
                 last_seen_at=detail.last_seen_at.isoformat(),
                 source_checked_at=detail.source_checked_at.isoformat() if detail.source_checked_at else None)
     return cacheable(jsonify(body))

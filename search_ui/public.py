@@ -395,9 +395,6 @@ def listing_page(listing_id: str):
     if detail is None:
         abort(404)
     doc = detail.document
-    if detail.status != "active":
-        # A phone number or e-mail the platform no longer publishes is not ours to keep showing.
-        doc = dict(doc, contact=None)
     lang = page_language()
     if lang == "ko":
         doc = dict(doc, platform=services.korean_platform_names().get(doc.get("platform"), doc.get("platform")))

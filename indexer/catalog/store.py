@@ -480,8 +480,11 @@ def listing_detail(session: Session, listing_id: str) -> ListingDetail | None:
         return None
     row, platform, homepage, checked = found
     members = cluster_members(session, [row.cluster_id]) if row.cluster_id else {}
-    return ListingDetail(_document(listing_from_row(row, platform), row.cluster_id, members), row.status,
-                         row.first_seen_at, row.last_seen_at, checked, homepage)
+    document = _document(listing_from_row(row, platform), row.cluster_id, members)
+    if row.status != "active":
+        # A phone number or e-mail the platform no longer publishes is not the hub's to keep showing.
+        document["contact"] = None
+    return ListingDetail(document, row.status, row.first_seen_at, row.last_seen_at, checked, homepage)
 
 
 @dataclass

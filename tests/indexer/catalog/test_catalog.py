@@ -217,3 +217,21 @@ def test_a_listing_that_goes_leaves_its_cluster(catalog):
         assert {r.id: r.cluster_id for r in s.scalars(select(ListingRow))} == {a.id: None, b.id: None}
         assert store.documents(s, [a.id, b.id])[0]["also_on"] == []
         assert [d["id"] for d in store.documents(s, [a.id, b.id])] == [a.id]
+
+
+def test_listing_detail_of_a_gone_listing_keeps_everything_but_the_contact(catalog):
+    source_id = _source(catalog)
+    contact = {"phones": ["010-1234-5678"], "emails": ["host@example.com"]}
+    with catalog.session() as s:
+        run = store.start_run(s, source_id)
+        room = listing("room", "스터디룸", source_id=source_id, contact=contact)
+        store.apply_items(s, run, [store.ItemReport(room.item_key, room.title, room)])
+        store.finish_run(s, run, "ok")
+    with catalog.session() as s:
+        assert store.listing_detail(s, room.id).document["contact"] == contact
+        s.get(ListingRow, room.id).status = "gone"
+    with catalog.session() as s:
+        detail = store.listing_detail(s, room.id)
+        assert detail.status == "gone" and detail.document["contact"] is None
+        assert detail.document["title"] == "스터디룸"
+        assert store.listing_detail(s, "no-such-id") is None
