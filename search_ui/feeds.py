@@ -47,18 +47,19 @@ def _search_page_url() -> str:
     return url_for("public.search_page", _external=True) + (f"?{args}" if args else "")
 
 
-def _error(exc: Exception, status: int):
-    return jsonify(error=str(exc), code="bad_query" if status == 400 else "search_unavailable"), status
+@bp.errorhandler(BadQuery)
+def _bad_query(exc: BadQuery):
+    return jsonify(error=str(exc), code="bad_query"), 400
+
+
+@bp.errorhandler(SearchError)
+def _search_unavailable(exc: SearchError):
+    return jsonify(error=services.public_reason(exc), code="search_unavailable"), 503
 
 
 @bp.get("/search.atom")
 def search_atom():
-    try:
-        query, result = _search()
-    except BadQuery as exc:
-        return _error(exc, 400)
-    except SearchError as exc:
-        return _error(services.public_reason(exc), 503)
+    query, result = _search()
     updated = max((_when(hit) for hit in result.hits), default=datetime(2026, 1, 1, tzinfo=timezone.utc))
     body = render_template("feed.atom.xml", title=_title(query), hits=result.hits, updated=updated,
                            self_url=request.url, page_url=_search_page_url(), when=_when,
@@ -68,12 +69,7 @@ def search_atom():
 
 @bp.get("/search.json")
 def search_json():
-    try:
-        query, result = _search()
-    except BadQuery as exc:
-        return _error(exc, 400)
-    except SearchError as exc:
-        return _error(services.public_reason(exc), 503)
+    query, result = _search()
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": _title(query),
