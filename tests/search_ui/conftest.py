@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from indexer.catalog import Catalog, store
+from indexer.catalog.models import ListingRow
 from indexer.indexing import reindex_all
 from indexer.listing import Listing, Price
 from search_ui import create_app
@@ -45,6 +46,29 @@ def build_app(settings, listings=None, test_config=None):
     reindex_all(catalog, settings)
     catalog.dispose()
     return create_app({"TESTING": True, **(test_config or {})}, settings=settings)
+
+
+def add_tool_library_drill(settings) -> None:
+    """A second platform listing the sample drill again (the same thing on two platforms), indexed."""
+    catalog = Catalog.from_settings(settings)
+    with catalog.session() as session:
+        platform = store.get_or_create_platform(session, "Mapo Tool Library")
+        source = store.add_source(session, platform, "https://tools.example/feed", "feed", 60)
+        run = store.start_run(session, source.id)
+        drill = Listing(source.id, "drill-2", "https://tools.example/drill", "전동드릴 (충전식)", category="tools",
+                        district="11440", dong="망원1동", price=Price(2000, "KRW", "day", 1, False))
+        store.apply_items(session, run, [store.ItemReport("drill-2", drill.title, drill)])
+        store.finish_run(session, run, "ok")
+    reindex_all(catalog, settings)
+    catalog.dispose()
+
+
+def mark_gone(settings, listing_id: str) -> None:
+    """The listing has left its platform, as a crawl would mark it (the index is left as it is)."""
+    catalog = Catalog.from_settings(settings)
+    with catalog.session() as session:
+        session.get(ListingRow, listing_id).status = "gone"
+    catalog.dispose()
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from referencing.jsonschema import DRAFT202012
 from config import load_settings
 from indexer.listing import Listing, Price, listing_id
 from search_ui import create_app, queryargs
-from tests.search_ui.conftest import KST, build_app
+from tests.search_ui.conftest import KST, add_tool_library_drill, build_app, mark_gone
 
 SPEC_URI = "urn:sharehub:openapi"
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -296,14 +296,8 @@ def test_one_listing_and_its_404(client, spec):
 
 
 def test_a_gone_listing_still_validates(settings):
-    from indexer.catalog import Catalog
-    from indexer.catalog.models import ListingRow
-
     app = build_app(settings)
-    catalog = Catalog.from_settings(settings)
-    with catalog.session() as session:
-        session.get(ListingRow, listing_id(1, "drill")).status = "gone"
-    catalog.dispose()
+    mark_gone(settings, listing_id(1, "drill"))
     client = app.test_client()
     body = check(fetch_spec(client), client.get(f"/api/v1/listings/{listing_id(1, 'drill')}"),
                  "/api/v1/listings/{listing_id}")
@@ -311,20 +305,7 @@ def test_a_gone_listing_still_validates(settings):
 
 
 def test_the_same_thing_on_two_platforms_validates_with_also_on(settings, client, spec):
-    from indexer.catalog import Catalog, store
-    from indexer.indexing import reindex_all
-
-    catalog = Catalog.from_settings(settings)
-    with catalog.session() as session:
-        platform = store.get_or_create_platform(session, "Mapo Tool Library")
-        source = store.add_source(session, platform, "https://tools.example/feed", "feed", 60)
-        run = store.start_run(session, source.id)
-        drill = Listing(source.id, "drill-2", "https://tools.example/drill", "전동드릴 (충전식)", category="tools",
-                        district="11440", dong="망원1동", price=Price(2000, "KRW", "day", 1, False))
-        store.apply_items(session, run, [store.ItemReport("drill-2", drill.title, drill)])
-        store.finish_run(session, run, "ok")
-    reindex_all(catalog, settings)
-    catalog.dispose()
+    add_tool_library_drill(settings)
     body = check(spec, client.get("/api/v1/listings", query_string={"q": "전동드릴"}), "/api/v1/listings")
     assert body["total"] == 1 and len(body["hits"][0]["also_on"]) == 1
     detail = check(spec, client.get(f"/api/v1/listings/{listing_id(1, 'drill')}"), "/api/v1/listings/{listing_id}")

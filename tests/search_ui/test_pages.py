@@ -12,7 +12,7 @@ import feedparser
 import pytest
 
 from indexer.listing import Listing, Price, listing_id
-from tests.search_ui.conftest import KST, build_app, sample_listings
+from tests.search_ui.conftest import KST, build_app, mark_gone, sample_listings
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -74,12 +74,7 @@ def test_partner_html_is_sanitized_on_the_listing_page(hostile_client):
 
 def test_gone_listing_page_says_so_with_410(settings):
     app = build_app(settings)
-    from indexer.catalog import Catalog
-    from indexer.catalog.models import ListingRow
-    catalog = Catalog.from_settings(settings)
-    with catalog.session() as session:
-        session.get(ListingRow, _id(1, "drill")).status = "gone"
-    catalog.dispose()
+    mark_gone(settings, _id(1, "drill"))
     response = app.test_client().get(f"/listings/{_id(1, 'drill')}?lang=en")
     assert response.status_code == 410
     assert "no longer offered on Neighbourhood Goods" in response.get_data(as_text=True)
@@ -274,12 +269,7 @@ def test_a_gone_listing_no_longer_shows_its_contact(settings):
     client = app.test_client()
     room = _id(1, "room")
     assert "010-1234-5678" in client.get(f"/listings/{room}").get_data(as_text=True)
-    from indexer.catalog import Catalog
-    from indexer.catalog.models import ListingRow
-    catalog = Catalog.from_settings(settings)
-    with catalog.session() as session:
-        session.get(ListingRow, room).status = "gone"
-    catalog.dispose()
+    mark_gone(settings, room)
     page = client.get(f"/listings/{room}")
     assert page.status_code == 410 and "010-1234-5678" not in page.get_data(as_text=True)
     api = client.get(f"/api/v1/listings/{room}").get_json()

@@ -1,5 +1,7 @@
 from html.parser import HTMLParser
 
+from tests.search_ui.conftest import add_tool_library_drill
+
 
 class Links(HTMLParser):
     def __init__(self):
@@ -48,21 +50,7 @@ def test_bad_parameter_is_shown_not_a_crash(client):
 
 
 def test_the_same_thing_on_two_platforms_is_one_card_with_also_on(settings, client):
-    from indexer.catalog import Catalog, store
-    from indexer.indexing import reindex_all
-    from indexer.listing import Listing, Price
-
-    catalog = Catalog.from_settings(settings)
-    with catalog.session() as session:
-        platform = store.get_or_create_platform(session, "Mapo Tool Library")
-        source = store.add_source(session, platform, "https://tools.example/feed", "feed", 60)
-        run = store.start_run(session, source.id)
-        drill = Listing(source.id, "drill-2", "https://tools.example/drill", "전동드릴 (충전식)", category="tools",
-                        district="11440", dong="망원1동", price=Price(2000, "KRW", "day", 1, False))
-        store.apply_items(session, run, [store.ItemReport("drill-2", drill.title, drill)])
-        store.finish_run(session, run, "ok")
-    reindex_all(catalog, settings)
-    catalog.dispose()
+    add_tool_library_drill(settings)
     page = client.get("/?q=전동드릴&lang=en").get_data(as_text=True)
     assert "1 result" in page and "Also on:" in page
     parser = Links()
