@@ -262,12 +262,11 @@ def card_html(card: Card, also_on_label: str) -> Markup:
     return Markup("".join(parts))
 
 
-def _cards(hits: list[dict], lang: str) -> list[Card]:
+def _cards(hits: list[dict], lang: str, platform_names: dict[str, str]) -> list[Card]:
     """What each result card shows, worked out here once rather than in template calls."""
     view_on, new_tab, updated = _("View on %(platform)s"), _("opens a new tab"), _("updated %(ago)s")
     km_away = _("%(km)s km away")
     listing_path = url_for("public.listing_page", listing_id="_")[:-1]   # + id: one URL build, not twenty
-    platform_names = services.korean_platform_names() if lang == "ko" else {}
     cards = []
     for hit in hits:
         marked = hit.get("highlights") or {}
@@ -296,10 +295,10 @@ def _shorten(text: str | None, limit: int = 200) -> str:
     return text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-def _facet_sections(facets: dict, links: SearchLinks, args, lang: str) -> list[FacetSection]:
+def _facet_sections(facets: dict, links: SearchLinks, args, lang: str,
+                    platform_names: dict[str, str]) -> list[FacetSection]:
     """The filter lists beside the results: heading, and per value its label, count, link, state."""
     sections = []
-    platform_names = services.korean_platform_names() if lang == "ko" else {}
     for key, heading, label_of in (("category", _("Category"), category_label),
                                    ("district", _("District"), district_label),
                                    ("platform", _("Platform"), lambda name, _lang: platform_names.get(name, name))):
@@ -368,8 +367,11 @@ def search_page():
             counts, href_for=lambda code: links.toggle("district", code),
             label_for=lambda code: district_label(code, lang), selected=query.districts,
             title=_("Listings by district"), count_label=lambda n: listings_word % {"n": f"{n:,}"}))
-    cards = _cards(result.hits, lang) if result is not None else []
-    facet_sections = _facet_sections(result.facets, links, request.args, lang) if result is not None else []
+    # Hits and facets carry platform names; a Korean page shows the Korean ones (looked up once).
+    platform_names = services.korean_platform_names() if lang == "ko" and result is not None else {}
+    cards = _cards(result.hits, lang, platform_names) if result is not None else []
+    facet_sections = _facet_sections(result.facets, links, request.args, lang, platform_names) \
+        if result is not None else []
     context = dict(lang=lang, query=query, result=result, error=error, links=links, args=request.args,
                    cards=cards, facet_sections=facet_sections,
                    filter_keys=FILTER_KEYS, did_you_mean=did_you_mean, way_out=way_out, map_svg=map_svg,

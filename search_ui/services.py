@@ -5,8 +5,10 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any, Callable
 
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from indexer.catalog import Catalog
 from indexer.search import SearchBackend, open_search
@@ -25,8 +27,9 @@ def init_app(app: Flask, settings) -> None:
     app.extensions["sharehub.catalog"] = catalog
     engine = open_search(settings)
     app.extensions["sharehub.search"] = engine
-    app.extensions["sharehub.stale"] = {"at": 0.0, "ids": (), "lock": threading.Lock()}
-    app.extensions["sharehub.platform_names"] = {"at": -1e9, "names": {}, "lock": threading.Lock()}
+    app.extensions["sharehub.stale"] = Refreshed(
+        lambda: stale_sources(catalog, settings.stale_source_days), STALE_SOURCES_TTL)
+    app.extensions["sharehub.platform_names"] = Refreshed(lambda: _korean_names(catalog), STALE_SOURCES_TTL)
     suggestions = SuggesterCache(catalog, ttl_seconds=SUGGESTER_TTL)
     app.extensions["sharehub.suggester"] = suggestions
     # The embedded engine's columns and the suggestions load in the background, not in the first
@@ -58,27 +61,37 @@ def settings():
     return current_app.extensions["sharehub.settings"]
 
 
+class Refreshed:
+    """A value read from the catalog at first use and again once it is older than `ttl` seconds,
+    for what changes with crawls rather than per request."""
+
+    def __init__(self, read: Callable[[], Any], ttl: float):
+        self._read, self._ttl = read, ttl
+        self._value: Any = None
+        self._at: float | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        with self._lock:
+            if self._at is None or time.monotonic() - self._at > self._ttl:
+                self._value = self._read()
+                self._at = time.monotonic()
+            return self._value
+
+
 def stale_source_ids() -> tuple[int, ...]:
-    cache = current_app.extensions["sharehub.stale"]
-    with cache["lock"]:
-        if time.monotonic() - cache["at"] > STALE_SOURCES_TTL:
-            cache["ids"] = stale_sources(catalog(), settings().stale_source_days)
-            cache["at"] = time.monotonic()
-        return cache["ids"]
+    return current_app.extensions["sharehub.stale"].get()
 
 
 def korean_platform_names() -> dict[str, str]:
     """Platform name -> its Korean name, for Korean pages (hits and the platform filter carry the name)."""
-    cache = current_app.extensions["sharehub.platform_names"]
-    with cache["lock"]:
-        if time.monotonic() - cache["at"] > STALE_SOURCES_TTL:
-            from sqlalchemy import select
-            from indexer.catalog.models import Platform
-            with catalog().session() as session:
-                cache["names"] = {name: ko for name, ko in session.execute(select(Platform.name, Platform.name_ko))
-                                  if ko}
-            cache["at"] = time.monotonic()
-        return cache["names"]
+    return current_app.extensions["sharehub.platform_names"].get()
+
+
+def _korean_names(catalog: Catalog) -> dict[str, str]:
+    from indexer.catalog.models import Platform
+    with catalog.session() as session:
+        return {name: ko for name, ko in session.execute(select(Platform.name, Platform.name_ko)) if ko}
 
 
 def public_reason(error: Exception) -> str:
