@@ -14,6 +14,7 @@ from typing import Any
 from indexer.listing import PRICE_UNITS
 from indexer.search.query import FACET_FIELDS, MAX_RADIUS_KM, PRICE_BANDS, SORTS
 from search_ui.i18n import LANGUAGES
+from search_ui.queryargs import MAX_QUERY_CHARS
 from search_ui.suggest import KINDS
 
 API = "/api/v1"
@@ -297,11 +298,12 @@ def _listing_parameters() -> list[dict[str, Any]]:
     when = {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
     won = {"type": "integer", "minimum": 0, "maximum": 999_999_999_999}
     return [
-        _query("q", "The words to search for (Korean, English or both; at most 500 characters are read). Every "
+        _query("q", f"The words to search for (Korean, English or both; at most {MAX_QUERY_CHARS} characters, a "
+                    "longer q is a 400). Every "
                     "word must match; when no listing has them all, listings with any of them are shown (a note "
                     "says so). Place words (마포, 홍대입구, itaewon) become a district filter unless places=false. "
                     "Search syntax is not interpreted: quotes, AND and brackets are plain text.",
-               {"type": "string"}, example="전동드릴"),
+               {"type": "string", "maxLength": MAX_QUERY_CHARS}, example="전동드릴"),
         _list_query("category", "Category keys.", {"type": "string"}, ["tools", "kids"]),
         _list_query("district", "Gu, as 5-digit administrative codes (11440 = Mapo-gu).",
                     {"type": "string", "pattern": "^[0-9]{5}(,[0-9]{5})*$"}, ["11440", "11350"]),

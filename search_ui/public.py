@@ -22,7 +22,7 @@ from indexer.search import SearchError
 from indexer.search.query import PRICE_BANDS, SearchQuery
 from search_ui import districtmap, services
 from search_ui.i18n import ago, gettext_now as _, local_datetime, page_language, won
-from search_ui.queryargs import BadQuery, search_request
+from search_ui.queryargs import BadQuery, bounded, search_request
 
 bp = Blueprint("public", __name__)
 
@@ -343,7 +343,8 @@ def _map_counts(query: SearchQuery, options, result) -> dict[str, int]:
 def search_page():
     lang = page_language()
     settings = services.settings()
-    links = SearchLinks(request.args)
+    args = bounded(request.args)
+    links = SearchLinks(args)
     error, status, result, query, options = None, 200, None, None, None
     try:
         query, options = search_request(request.args, page_size=settings.page_size,
@@ -370,12 +371,12 @@ def search_page():
     # Hits and facets carry platform names; a Korean page shows the Korean ones (looked up once).
     platform_names = services.korean_platform_names() if lang == "ko" and result is not None else {}
     cards = _cards(result.hits, lang, platform_names) if result is not None else []
-    facet_sections = _facet_sections(result.facets, links, request.args, lang, platform_names) \
+    facet_sections = _facet_sections(result.facets, links, args, lang, platform_names) \
         if result is not None else []
-    context = dict(lang=lang, query=query, result=result, error=error, links=links, args=request.args,
+    context = dict(lang=lang, query=query, result=result, error=error, links=links, args=args,
                    cards=cards, facet_sections=facet_sections,
                    filter_keys=FILTER_KEYS, did_you_mean=did_you_mean, way_out=way_out, map_svg=map_svg,
-                   feed_args=_feed_args(request.args))
+                   feed_args=_feed_args(args))
     template = "_results.html" if request.headers.get(PARTIAL_HEADER) else "search.html"
     response = render_template(template, **context), status
     return response[0], response[1], {"Vary": f"{PARTIAL_HEADER}, Accept-Language, Cookie"}

@@ -105,6 +105,22 @@ def _radius(args: MultiDict, near, default: float) -> float | None:
     return value
 
 
+MAX_QUERY_CHARS = 500
+
+
+def _words(args: MultiDict) -> str:
+    text = args.get("q", "")
+    if len(text) > MAX_QUERY_CHARS:
+        raise BadQuery(f"q must be at most {MAX_QUERY_CHARS} characters, not {len(text):,}")
+    return text
+
+
+def bounded(args: MultiDict) -> MultiDict:
+    """The request's arguments with every value cut to MAX_QUERY_CHARS, for what a page echoes back
+    (its search box, its links): a huge query gets a short error page, not one that repeats it."""
+    return MultiDict([(key, value[:MAX_QUERY_CHARS]) for key, value in args.items(multi=True)])
+
+
 def search_request(args: MultiDict, *, page_size: int, max_page_size: int,
                    default_radius_km: float = 3.0) -> tuple[SearchQuery, SearchOptions]:
     districts = _values(args, "district")
@@ -119,7 +135,7 @@ def search_request(args: MultiDict, *, page_size: int, max_page_size: int,
     per_page = _positive_int(args, "per_page", page_size)
     try:
         query = SearchQuery(
-            text=args.get("q", "")[:500],
+            text=_words(args),
             categories=_values(args, "category"),
             districts=districts,
             dongs=_values(args, "dong"),

@@ -307,3 +307,14 @@ def test_opensearch_suggestions_in_the_type_browsers_read(client):
 def test_a_search_that_cannot_be_read_says_so_in_the_page_language(client):
     page = client.get("/?page=0&lang=ko")
     assert page.status_code == 400 and "검색 조건을 읽을 수 없습니다: page" in page.get_data(as_text=True)
+
+
+def test_a_huge_query_gets_a_short_clear_error(client):
+    huge = "가" * 100_000
+    page = client.get(f"/?q={huge}&lang=en")
+    assert page.status_code == 400
+    body = page.get_data(as_text=True)
+    assert "q must be at most 500 characters" in body and len(body) < 60_000   # not echoed back whole
+    api = client.get("/api/v1/listings", query_string={"q": huge})
+    assert api.status_code == 400 and "at most 500" in api.get_json()["error"]
+    assert client.get("/feeds/search.atom", query_string={"q": huge}).status_code == 400
