@@ -120,10 +120,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("web_host", "str", "127.0.0.1", "Address the web app listens on."),
     Setting("web_port", "int", 5000, "Port the web app listens on."),
     Setting("web_workers", "int", 0,
-            "Worker processes of `sharehub serve` (gunicorn); 0 = two per CPU core, plus one."),
-    Setting("web_threads", "int", 4,
-            "Threads per worker process of `sharehub serve`: while one waits on SQLite or the search"
-            " node, another renders."),
+            "Worker processes of `sharehub serve` (gunicorn); 0 = two per CPU core."),
+    Setting("web_threads", "int", 1,
+            "Threads per worker process of `sharehub serve`: 1 = gunicorn's sync workers, one request"
+            " per process (put a buffering proxy such as nginx in front, for slow clients); more ="
+            " threaded workers, worth it when searches wait on a remote Elasticsearch node."),
     Setting("rate_limit", "str", "120 per minute; 2000 per hour",
             "Requests one client may make to the search pages, feeds and the public API "
             "(Flask-Limiter syntax, `;` between limits); empty = no limit."),

@@ -55,5 +55,19 @@ def test_serve_runs_gunicorn_workers_that_answer_and_stop_on_sigterm(tmp_path, a
         out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err[-2000:]
     assert "Booting worker" in err
+    assert "Using worker: sync" in err      # one request per process unless threads are asked for
     # No access log: neither the client's requests nor its search words are written anywhere.
     assert "GET /" not in out + err and "%EA%B3%B5" not in out + err
+
+
+def test_threads_above_one_select_threaded_workers_and_the_default_is_two_per_core():
+    from config import load_settings
+    from search_ui.server import gunicorn_options
+
+    default = gunicorn_options(load_settings(environ={}), "127.0.0.1", 8000)
+    assert (default["worker_class"], default["threads"]) == ("sync", 1)
+    assert default["workers"] == 2 * (os.cpu_count() or 1)
+    threaded = gunicorn_options(load_settings(environ={"SHAREHUB_WEB_THREADS": "4", "SHAREHUB_WEB_WORKERS": "3"}),
+                                "127.0.0.1", 8000)
+    assert (threaded["worker_class"], threaded["threads"], threaded["workers"]) == ("gthread", 4, 3)
+    assert gunicorn_options(load_settings(environ={}), "127.0.0.1", 8000, workers=7)["workers"] == 7
