@@ -138,6 +138,55 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("secret_key", "str", "",
             "Flask secret key; empty = one generated once and kept in data_dir/secret_key."),
     Setting("log_level", "str", "INFO", "Logging level: DEBUG, INFO, WARNING, ERROR."),
+    Setting("log_format", "str", "text",
+            "text = one readable line per event; json = one JSON object per line (with source_id and"
+            " run_id on every crawl line), for a log collector."),
+    # The worker: when each source is crawled.
+    Setting("worker_name", "str", "",
+            "Name of this `sharehub worker` in crawl leases and its own APScheduler job table; empty ="
+            " the host name. Workers sharing one catalog need different names."),
+    Setting("worker_tick_seconds", "int", 30,
+            "How often the worker looks for due sources (and for `crawl-now`, pause, resume and"
+            " interval changes made meanwhile)."),
+    Setting("worker_concurrent_crawls", "int", 2, "Sources one worker crawls at the same time, at most."),
+    Setting("schedule_floor_minutes", "int", 15,
+            "The adaptive interval never goes below this (nor below a source's own set interval)."),
+    Setting("schedule_ceiling_minutes", "int", 1440,
+            "The adaptive interval never goes above this (nor above a source's own set interval)."),
+    Setting("schedule_jitter", "float", 0.1,
+            "Each next run moves by up to this fraction of its interval, at random, so that sources"
+            " registered together are not crawled together."),
+    Setting("backoff_cap_minutes", "int", 1440,
+            "Longest wait after failed crawls (the wait doubles per failure in a row, from the interval)."),
+    Setting("failing_after", "int", 3,
+            "Failed crawls in a row after which a source reads failing rather than degraded."),
+    Setting("run_retention_days", "int", 90,
+            "Crawl runs (and their item diagnostics) older than this are pruned, but each source keeps"
+            " its last `run_retention_keep` runs."),
+    Setting("run_retention_keep", "int", 50, "Crawl runs every source keeps, however old."),
+    # Alerts: rules, and where they go.
+    Setting("alert_failing_minutes", "int", 360,
+            "Alert when a source has been failing for longer than this (0 = never)."),
+    Setting("alert_drop_percent", "float", 50.0,
+            "Alert when a successful crawl sees this many percent fewer items than the median of the"
+            " source's last `alert_drop_runs` successful crawls (0 = never)."),
+    Setting("alert_drop_runs", "int", 5, "Successful crawls the item-count median is taken over."),
+    Setting("alert_stale_factor", "float", 3.0,
+            "Alert when a source has had no successful crawl for longer than this many times its"
+            " interval (0 = never)."),
+    Setting("alert_recovered", "bool", True, "Alert when a failing source recovers."),
+    Setting("alert_webhook_url", "str", "", "Alerts are POSTed here as JSON; empty = no webhook."),
+    Setting("alert_email_to", "str", "", "Alerts are e-mailed here (comma-separated); empty = no e-mail."),
+    Setting("smtp_host", "str", "localhost", "SMTP server for alert and account e-mail."),
+    Setting("smtp_port", "int", 25, "SMTP port."),
+    Setting("smtp_user", "str", "", "SMTP login; empty = none."),
+    Setting("smtp_password", "str", "", "SMTP password."),
+    Setting("smtp_starttls", "bool", False, "Upgrade the SMTP connection with STARTTLS."),
+    Setting("mail_from", "str", "sharehub@localhost", "Sender address of the hub's e-mail."),
+    # Admin area.
+    Setting("admin_password_hash", "str", "",
+            "Hash of the /admin password (`sharehub admin hash-password` makes one); empty = the"
+            " admin area is closed."),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}

@@ -58,6 +58,12 @@ class Platform(Base):
     sources: Mapped[list["Source"]] = relationship(back_populates="platform")
 
 
+SOURCE_STATES = ("new", "healthy", "degraded", "failing", "recovered", "paused")
+# Why the next run is when it is: the set interval, adapted to changes, a failure's backoff, or a hint
+# of the source's own (RSS ttl, Cache-Control/Expires, Retry-After), or someone asked for it now.
+SCHEDULE_REASONS = ("interval", "adaptive", "backoff", "ttl", "cache", "retry_after", "requested")
+
+
 class Source(Base):
     __tablename__ = "sources"
 
@@ -75,6 +81,19 @@ class Source(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_crawled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Crawl health and schedule, kept by the worker (crawler.schedule decides, crawler.worker writes).
+    state: Mapped[str] = mapped_column(String(12), default="new", server_default="new")  # see SOURCE_STATES
+    state_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # failed crawls in a row
+    next_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # None: due now
+    # The interval in use now: the set one (interval_minutes) adapted to how often the source changes.
+    current_interval_minutes: Mapped[int | None] = mapped_column(Integer)
+    schedule_reason: Mapped[str | None] = mapped_column(String(20))  # see SCHEDULE_REASONS
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    run_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "crawl now", until it starts
+    # Which worker crawls it now, until when: two workers never crawl one source at the same time.
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     platform: Mapped[Platform] = relationship(back_populates="sources")
     runs: Mapped[list["CrawlRun"]] = relationship(back_populates="source", cascade="all, delete-orphan",
@@ -116,6 +135,9 @@ class CrawlRun(Base):
     invalid: Mapped[int] = mapped_column(Integer, default=0)
     gone: Mapped[int] = mapped_column(Integer, default=0)
     pages: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # documents fetched
+    error_url: Mapped[str | None] = mapped_column(String(2000))  # the document the error is about
+    retry_after: Mapped[float | None] = mapped_column(Float)  # seconds the source asked us to wait (429/503)
+    fresh_for: Mapped[float | None] = mapped_column(Float)  # seconds the feed says it stays fresh (ttl, max-age)
 
     source: Mapped[Source] = relationship(back_populates="runs")
 
@@ -204,3 +226,52 @@ class SearchPending(Base):
     listing_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     # The last time it was marked: a catch-up clears only markers older than what it read.
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Every admin and operator action: who, what, when, and the values before and after."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))          # "admin", "cli:<user>", an operator's e-mail
+    action: Mapped[str] = mapped_column(String(60))          # source.pause, source.set_interval, alert.silence …
+    target_type: Mapped[str] = mapped_column(String(40))     # source, platform, alert_silence …
+    target_id: Mapped[str | None] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+class Alert(Base):
+    """One episode of one alert rule for one source: opened once when the rule starts to hold,
+    closed when it stops; delivered once, at the opening, unless a silence covered it."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (Index("ix_alerts_open", "source_id", "rule", "closed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rule: Mapped[str] = mapped_column(String(40))   # failing, item_drop, stale, recovered
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message: Mapped[str] = mapped_column(Text)
+    details: Mapped[dict | None] = mapped_column(JSON)
+    silenced: Mapped[bool] = mapped_column(Boolean, default=False)
+    delivery: Mapped[dict | None] = mapped_column(JSON)  # channel -> "sent" or the error
+
+
+class AlertSilence(Base):
+    """A maintenance window: alerts of the rule (None: any) for the source (None: any) opened between
+    starts_at and ends_at are recorded but not delivered."""
+
+    __tablename__ = "alert_silences"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    rule: Mapped[str | None] = mapped_column(String(40))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
