@@ -54,6 +54,7 @@ class Setting:
     type: str
     default: Any
     description: str
+    secret: bool = False   # `sharehub config` shows that it is set, never the value
 
     @property
     def env(self) -> str:
@@ -136,7 +137,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Reverse proxies in front of the web app whose X-Forwarded-For is believed (0 = none), "
             "so that rate limiting sees the client's address."),
     Setting("secret_key", "str", "",
-            "Flask secret key; empty = one generated once and kept in data_dir/secret_key."),
+            "Flask secret key; empty = one generated once and kept in data_dir/secret_key.", secret=True),
     Setting("log_level", "str", "INFO", "Logging level: DEBUG, INFO, WARNING, ERROR."),
     Setting("log_format", "str", "text",
             "text = one readable line per event; json = one JSON object per line (with source_id and"
@@ -180,13 +181,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("smtp_host", "str", "localhost", "SMTP server for alert and account e-mail."),
     Setting("smtp_port", "int", 25, "SMTP port."),
     Setting("smtp_user", "str", "", "SMTP login; empty = none."),
-    Setting("smtp_password", "str", "", "SMTP password."),
+    Setting("smtp_password", "str", "", "SMTP password.", secret=True),
     Setting("smtp_starttls", "bool", False, "Upgrade the SMTP connection with STARTTLS."),
     Setting("mail_from", "str", "sharehub@localhost", "Sender address of the hub's e-mail."),
     # Admin area.
     Setting("admin_password_hash", "str", "",
             "Hash of the /admin password (`sharehub admin hash-password` makes one); empty = the"
-            " admin area is closed."),
+            " admin area is closed.", secret=True),
 )
 
 _BY_KEY = {s.key: s for s in SETTINGS}
@@ -226,6 +227,18 @@ class Settings(Mapping[str, Any]):
 
     def origin(self, key: str) -> str:
         return self._origins.get(key, "default")
+
+    def shown(self, key: str) -> Any:
+        """The value as `sharehub config` may print it: secrets hidden, passwords cut out of URLs."""
+        value = self._values[key]
+        if _BY_KEY[key].secret:
+            return "(set, hidden)" if value else ""
+        if isinstance(value, str) and "://" in value and "@" in value:
+            scheme, _, rest = value.partition("://")
+            credentials, _, host = rest.partition("@")
+            if ":" in credentials:
+                return f"{scheme}://{credentials.partition(':')[0]}:***@{host}"
+        return value
 
     def replace(self, **changes: Any) -> "Settings":
         values = dict(self._values)

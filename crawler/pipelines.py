@@ -38,6 +38,8 @@ class CrawlVerdict:
     resolved_kind: str | None = None
     resolved_url: str | None = None
     retry_after: float | None = None
+    fresh_for: float | None = None     # seconds: the feed's ttl or the entry's Cache-Control/Expires
+    error_url: str | None = None       # the document the error is about
     resolved_config: dict | None = None
     reports: list[store.ItemReport] = field(default_factory=list)
     present_urls: set[str] = field(default_factory=set)
@@ -60,8 +62,11 @@ def judge(results: list[DocumentResult], source, *, truncated: bool = False) -> 
         return verdict
     verdict.http_status, verdict.retry_after = entry.http_status, entry.retry_after
     if entry.outcome == "failed":
-        verdict.error = entry.error
+        verdict.error, verdict.error_url = entry.error, entry.url
         return verdict
+    ttl = entry.parsed.ttl_minutes * 60.0 if entry.parsed and entry.parsed.ttl_minutes else None
+    hints = [h for h in (entry.fresh_for, ttl) if h]
+    verdict.fresh_for = max(hints) if hints else None
     if entry.outcome == "skipped" and not any(r.parsed for r in results):
         # The entry led elsewhere (a feed link, robots.txt) and nothing came of it.
         verdict.error = "crawler: the crawl ended before the source's documents were read"
@@ -80,6 +85,7 @@ def judge(results: list[DocumentResult], source, *, truncated: bool = False) -> 
             verdict.present_urls.add(r.url)
         if r.outcome in ("failed", "refused") and r is not entry:
             problems.append(r.error or f"crawler: {r.url} failed")
+            verdict.error_url = verdict.error_url or r.url
         if r.parsed:
             problems.extend(r.parsed.warnings)
             if r.role == "page" and not r.parsed.items:
@@ -102,6 +108,7 @@ def judge(results: list[DocumentResult], source, *, truncated: bool = False) -> 
         verdict.outcome = "partial" if failed_parts or truncated or read_in_part else "ok"
         if entry.parsed and entry.parsed.incomplete and not any(r.parsed.items for r in results if r.parsed):
             verdict.outcome = "failed"  # e.g. a maintenance page where the listing page should be
+            verdict.error_url = verdict.error_url or entry.url
     verdict.error = "; ".join(dict.fromkeys(problems))[:MAX_ERROR_TEXT] or None
     return verdict
 
@@ -136,6 +143,7 @@ class CatalogPipeline:
         self.output = output
         self.catalog = self.search = None
         self.started_at = None
+        self.run_id: int | None = None
         self.results: list[DocumentResult] = []
 
     @classmethod
@@ -148,6 +156,13 @@ class CatalogPipeline:
         if self.output is None:
             self.output = CatalogOutput(self.settings)
         self.catalog, self.search = self.output.catalog, self.output.search
+        # The run's row from the start: its id goes on every log line of the crawl, and a crawl
+        # whose process dies leaves a "running" row the worker can later call failed.
+        spider = self.crawler.spider
+        with self.catalog.session(write=True) as session:
+            if session.get(store.Source, spider.source.id) is not None:
+                self.run_id = store.start_run(session, spider.source.id, started_at=self.started_at).id
+        spider.run_id = self.run_id
 
     def process_item(self, item):
         if isinstance(item, DocumentResult):
@@ -197,7 +212,9 @@ class CatalogPipeline:
             if source is None:
                 log.warning("crawler: source %s was deleted during its crawl", spec.id)
                 return
-            run = store.start_run(session, spec.id, started_at=self.started_at)
+            run = session.get(store.CrawlRun, self.run_id) if self.run_id else None
+            if run is None:
+                run = store.start_run(session, spec.id, started_at=self.started_at)
             if verdict.outcome in ("ok", "partial"):
                 applied = store.apply_items(session, run, reports, complete=verdict.outcome == "ok",
                                             gone_after=self.settings.gone_after_missed_crawls,
@@ -212,7 +229,9 @@ class CatalogPipeline:
             run.pages = verdict.pages
             store.finish_run(session, run, verdict.outcome, http_status=verdict.http_status, error=verdict.error,
                              format=verdict.format, etag=verdict.etag, last_modified=verdict.last_modified,
-                             resolved_kind=verdict.resolved_kind, resolved_url=verdict.resolved_url)
+                             resolved_kind=verdict.resolved_kind, resolved_url=verdict.resolved_url,
+                             error_url=verdict.error_url, retry_after=verdict.retry_after,
+                             fresh_for=verdict.fresh_for)
             if verdict.resolved_config and not source.config:
                 source.config = verdict.resolved_config
             documents = store.changed_documents(session, applied) if applied and applied.changed else []

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from config import Settings
 from crawler.spiders.source import DocumentState, SourceSpec, SourceSpider
 from indexer.catalog import Catalog, store
+from indexer.catalog.models import utcnow
 from indexer.search import SearchError
 
 log = logging.getLogger(__name__)
@@ -95,7 +96,7 @@ def summaries(catalog: Catalog, specs: list[SourceSpec], after_run_ids: dict[int
     with catalog.session() as session:
         for spec in specs:
             run = store.last_run(session, spec.id)
-            if run is None or run.id <= after_run_ids.get(spec.id, 0):
+            if run is None or run.id <= after_run_ids.get(spec.id, 0) or run.outcome == "running":
                 out.append(CrawlSummary(spec.id, spec.url, "failed", {}, "crawler: the crawl did not finish", None))
             else:
                 out.append(CrawlSummary(spec.id, spec.url, run.outcome, run.counts(), run.error, run.http_status))
@@ -232,6 +233,7 @@ def crawl_in_subprocess(settings: Settings, source_ids: list[int] | None = None,
         catalog.dispose()
     if not groups:
         return []
+    started = utcnow()
     context = crawl_process_context()
     queue = context.Queue()
     children = {}
@@ -263,13 +265,28 @@ def crawl_in_subprocess(settings: Settings, source_ids: list[int] | None = None,
             if number in errors:
                 process.kill()
             process.join(30)
+    unfinished = {}
     for number, message in errors.items():
         for source_id, url in groups[number]:
             results.setdefault(source_id, CrawlSummary(source_id, url, "failed", {}, message, None))
+            unfinished[source_id] = message
+    if unfinished:
+        _fail_unfinished_runs(settings, unfinished, started)
     order = source_ids if source_ids is not None else sorted(results)
     ordered = [results[i] for i in order if i in results]
     regroup_after(settings, ordered)
     return ordered
+
+
+def _fail_unfinished_runs(settings: Settings, messages: dict[int, str], since) -> None:
+    """The runs a stopped or failed crawl process left "running" are failed runs, with the reason."""
+    catalog = Catalog.from_settings(settings, upgrade=False)
+    try:
+        with catalog.session(write=True) as session:
+            for run in store.unfinished_runs(session, list(messages), since):
+                store.finish_run(session, run, "failed", error=messages[run.source_id])
+    finally:
+        catalog.dispose()
 
 
 def _child_of_group(values: dict, number: int, source_ids: list[int], queue) -> None:

@@ -6,6 +6,7 @@ document to stdout; logs go to stderr.
 
 from __future__ import annotations
 
+import getpass
 import json
 import logging
 import sys
@@ -61,11 +62,12 @@ def config_command(ctx: click.Context, as_json: bool, markdown: bool) -> None:
         click.echo(settings_table_markdown())
         return
     if as_json:
-        _emit_json({k: (list(v) if isinstance(v, tuple) else v) for k, v in settings.items()})
+        _emit_json({k: (list(v) if isinstance(v, tuple) else v) for k, v in
+                    ((key, settings.shown(key)) for key in settings)})
         return
     width = max(len(s.env) for s in SETTINGS)
     for s in SETTINGS:
-        value = settings[s.key]
+        value = settings.shown(s.key)
         shown = ",".join(value) if isinstance(value, tuple) else value
         click.echo(f"{s.env:<{width}}  {shown!s:<40}  ({settings.origin(s.key)})")
 
@@ -268,6 +270,12 @@ def _source_dict(source, counts: dict[int, int], run=None, diagnostics=None) -> 
         "paused": source.paused, "active_listings": counts.get(source.id, 0),
         "last_crawled_at": source.last_crawled_at.isoformat() if source.last_crawled_at else None,
         "last_success_at": source.last_success_at.isoformat() if source.last_success_at else None,
+        "state": source.state, "state_since": source.state_since.isoformat() if source.state_since else None,
+        "failures": source.failures,
+        "next_run_at": source.next_run_at.isoformat() if source.next_run_at else None,
+        "current_interval_minutes": source.current_interval_minutes or source.interval_minutes,
+        "schedule_reason": source.schedule_reason,
+        "run_requested_at": source.run_requested_at.isoformat() if source.run_requested_at else None,
     }
     if run is not None:
         data["last_run"] = {"id": run.id, "outcome": run.outcome, "http_status": run.http_status,
@@ -297,7 +305,7 @@ def sources_list(ctx, as_json: bool) -> None:
         return
     for row in rows:
         run = row.get("last_run") or {}
-        click.echo(f"{row['id']:>4}  {row['platform'][:24]:<24}  {row['kind']:<8}  "
+        click.echo(f"{row['id']:>4}  {row['platform'][:24]:<24}  {row['kind']:<8}  {row['state']:<9}  "
                    f"{row['active_listings']:>5} listings  last: {run.get('outcome', 'never')}  {row['url']}")
 
 
@@ -324,16 +332,17 @@ def sources_show(ctx, source_id: int, as_json: bool) -> None:
         _emit_json(data)
         return
     for key in ("id", "platform", "url", "kind", "resolved_kind", "resolved_url", "config", "interval_minutes",
-                "paused", "active_listings", "last_crawled_at", "last_success_at"):
+                "paused", "state", "state_since", "failures", "current_interval_minutes", "schedule_reason",
+                "next_run_at", "run_requested_at", "active_listings", "last_crawled_at", "last_success_at"):
         value = json.dumps(data[key], ensure_ascii=False) if isinstance(data[key], dict) else data[key]
-        click.echo(f"{key:<17} {value}")
+        click.echo(f"{key:<24} {value}")
     run = data.get("last_run")
     if run:
-        click.echo(f"last run          #{run['id']} {run['outcome']} (HTTP {run['http_status']}) "
+        click.echo(f"last run                 #{run['id']} {run['outcome']} (HTTP {run['http_status']}) "
                    f"seen {run['seen']}, new {run['new']}, updated {run['updated']}, "
                    f"unchanged {run['unchanged']}, invalid {run['invalid']}, gone {run['gone']}")
         if run["error"]:
-            click.echo(f"error             {run['error']}")
+            click.echo(f"error                    {run['error']}")
     for d in data["diagnostics"]:
         click.echo(f"  {d['severity']:<7} {d['code']:<18} {d['item'] or '-'}: {d['message_en']} / {d['message_ko']}")
 
@@ -353,6 +362,98 @@ def sources_delete(ctx, source_id: int) -> None:
     click.echo(f"deleted source {source_id} and {removed} listings")
 
 
+def _source_action(ctx, action, source_id: int, *args, **kwargs):
+    from indexer.catalog.actions import ActionError
+
+    try:
+        actor = f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in the environment or passwd (some containers)
+        actor = "cli"
+    try:
+        with _catalog(ctx).session(write=True) as session:
+            source = action(session, source_id, *args, actor=actor, **kwargs)
+            return {"id": source.id, "paused": source.paused, "state": source.state,
+                    "interval_minutes": source.interval_minutes, "next_run_at": source.next_run_at,
+                    "run_requested_at": source.run_requested_at}
+    except ActionError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+@sources.command("pause")
+@click.argument("source_id", type=int)
+@click.pass_context
+def sources_pause(ctx, source_id: int) -> None:
+    """Stop crawling a source (its listings stay searchable) until `sources resume`."""
+    from indexer.catalog.actions import pause_source
+
+    _source_action(ctx, pause_source, source_id)
+    click.echo(f"source {source_id}: paused; workers skip it from their next tick")
+
+
+@sources.command("resume")
+@click.argument("source_id", type=int)
+@click.pass_context
+def sources_resume(ctx, source_id: int) -> None:
+    """Put a paused source back on its schedule; it is due at once."""
+    from indexer.catalog.actions import resume_source
+
+    _source_action(ctx, resume_source, source_id)
+    click.echo(f"source {source_id}: resumed; a worker crawls it at its next tick")
+
+
+@sources.command("crawl-now")
+@click.argument("source_id", type=int)
+@click.pass_context
+def sources_crawl_now(ctx, source_id: int) -> None:
+    """Ask the workers to crawl a source at their next tick, whatever its schedule or backoff."""
+    from indexer.catalog.actions import request_crawl
+
+    _source_action(ctx, request_crawl, source_id)
+    click.echo(f"source {source_id}: crawl requested; a worker crawls it at its next tick "
+               f"(`sharehub crawl {source_id}` crawls it here and now)")
+
+
+@sources.command("set")
+@click.argument("source_id", type=int)
+@click.option("--interval", type=int, required=True, help="Minutes between crawls (adaptation starts from it).")
+@click.pass_context
+def sources_set(ctx, source_id: int, interval: int) -> None:
+    """Change a source's crawl interval; the next run moves to one new interval after the last crawl."""
+    from indexer.catalog.actions import set_interval
+
+    data = _source_action(ctx, set_interval, source_id, interval)
+    when = data["next_run_at"].isoformat(timespec="minutes") if data["next_run_at"] else "at the next tick"
+    click.echo(f"source {source_id}: every {interval} minutes; next run {when}")
+
+
+# -- worker -------------------------------------------------------------------------------
+@main.command()
+@click.option("--once", is_flag=True, help="Crawl the sources due now, then exit (for cron or a check).")
+@click.pass_context
+def worker(ctx, once: bool) -> None:
+    """Keep every source fresh: crawl each when it is due, until SIGTERM or Ctrl-C."""
+    import signal
+    import threading
+
+    from crawler.worker import Worker, run_worker
+
+    settings = _settings(ctx)
+    if once:
+        instance = Worker(settings)
+        try:
+            done = instance.run_due()
+        finally:
+            instance.close()
+        for d in done:
+            click.echo(f"source {d.source_id}: {d.outcome}" + (f"; next run {d.plan.next_run_at.isoformat(timespec='minutes')}"
+                                                             f" ({d.plan.reason})" if d.plan else ""))
+        return
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    run_worker(settings, stop)
+
+
 # -- crawl, reindex -----------------------------------------------------------------------
 @main.command()
 @click.option("--all", "all_sources", is_flag=True, help="Every source that is not paused.")
@@ -365,14 +466,25 @@ def crawl(ctx, all_sources: bool, source_ids: tuple[int, ...]) -> None:
     could not be fetched or read at all.
     """
     from crawler.runner import crawl_in_subprocess
-    from indexer.catalog import store
+    from crawler.worker import Worker
 
     if all_sources == bool(source_ids):
         raise click.UsageError("give --all or one or more source ids")
+    results = []
+
+    def crawl_and_keep(settings, ids):  # the worker's schedule and states follow this crawl too
+        results.extend(crawl_in_subprocess(settings, ids))
+        return results
+
+    worker = Worker(_settings(ctx), crawl=crawl_and_keep)
     try:
-        results = crawl_in_subprocess(_settings(ctx), None if all_sources else list(source_ids))
-    except store.NotFound as exc:
+        _, busy = worker.crawl_now(None if all_sources else list(source_ids))
+    except LookupError as exc:
         raise click.UsageError(str(exc)) from None
+    finally:
+        worker.close()
+    for source_id in busy:
+        click.echo(f"source {source_id}: not crawled — a worker is crawling it now")
     for r in results:
         c = r.counts
         counts = (f"seen {c.get('seen', 0)} new {c.get('new', 0)} updated {c.get('updated', 0)} "
@@ -381,7 +493,7 @@ def crawl(ctx, all_sources: bool, source_ids: tuple[int, ...]) -> None:
         if r.error:
             line += f" — {r.error}"
         click.echo(line)
-    if any(not r.fetched for r in results):
+    if busy or any(not r.fetched for r in results):
         ctx.exit(1)
 
 
@@ -525,6 +637,71 @@ def demo(ctx, host, port) -> None:
     from search_ui.demo import run_demo
 
     run_demo(_settings(ctx), host=host, port=port)
+
+
+# -- backup, restore ----------------------------------------------------------------------
+def _size(size_bytes: int) -> str:
+    return f"{size_bytes / 1_000_000:.1f} MB" if size_bytes >= 100_000 else f"{size_bytes / 1000:.1f} kB"
+
+
+@main.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_context
+def backup_command(ctx, path: str) -> None:
+    """Copy the catalog to PATH while the web app and the worker keep running.
+
+    SQLite: one file (SQLite's online backup); PostgreSQL: a pg_dump archive in the custom format.
+    The catalog is backed up as it is, not upgraded first. The search index need not be backed up:
+    `sharehub reindex` rebuilds it from the catalog.
+    """
+    from indexer.catalog.backup import BackupError, backup
+
+    try:
+        info = backup(_settings(ctx).effective_database_url, path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"backed up the catalog (schema revision {info.revision}) to {info.path} ({_size(info.size_bytes)})")
+
+
+@main.command("restore")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--reindex", "then_reindex", is_flag=True,
+              help="Rebuild the search index from the restored catalog afterwards.")
+@click.pass_context
+def restore_command(ctx, path: str, yes: bool, then_reindex: bool) -> None:
+    """Replace the catalog with the backup at PATH, then bring its schema up to date.
+
+    Stop the web app and the worker first. PATH is checked first: what is not a catalog backup is
+    refused and the catalog is left as it was. The search index is derived from the catalog:
+    rebuild it afterwards (`sharehub reindex`, or --reindex).
+    """
+    from indexer.catalog.backup import BackupError, describe, read_backup, restore
+
+    settings = _settings(ctx)
+    url = settings.effective_database_url
+    try:
+        info = read_backup(url, path)
+        if not yes:
+            click.confirm(f"Replace every row of the catalog {describe(url)} with the backup {info.path}"
+                          f" (schema revision {info.revision})? Stop the web app and the worker first.",
+                          abort=True)
+        restored = restore(url, info.path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"restored the catalog from {restored.path} (schema revision {restored.backup_revision},"
+               f" now {restored.revision})")
+    if not then_reindex:
+        click.echo("the search index no longer matches the catalog: rebuild it with `sharehub reindex`")
+        return
+    from indexer.indexing import reindex_all
+    from indexer.search import SearchError
+
+    try:
+        total = reindex_all(_catalog(ctx), settings)
+    except SearchError as exc:
+        raise click.ClickException(f"{exc} (the catalog is restored; run `sharehub reindex` again)") from None
+    click.echo(f"indexed {total} listings")
 
 
 if __name__ == "__main__":  # pragma: no cover

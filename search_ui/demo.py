@@ -36,9 +36,8 @@ def run_demo(settings: Settings, host: str | None = None, port: int | None = Non
     except ImportError:
         raise click.ClickException("demo: the partner simulator (tests/partners) is not installed; "
                                    "run `make demo` from a checkout") from None
-    from apscheduler.schedulers.background import BackgroundScheduler
-
     from crawler.runner import crawl_in_subprocess, start_crawl_processes
+    from crawler.worker import Worker, build_scheduler
     from indexer.catalog import Catalog, store
     from indexer.indexing import reindex_all
     from search_ui import create_app
@@ -48,7 +47,7 @@ def run_demo(settings: Settings, host: str | None = None, port: int | None = Non
     shutil.rmtree(settings.data_path, ignore_errors=True)
     catalog = Catalog.from_settings(settings)
     simulator = PartnerSimulator().start()
-    scheduler = BackgroundScheduler()
+    worker = scheduler = None
     try:
         with catalog.session() as session:
             for partner in simulator.partners:
@@ -61,19 +60,30 @@ def run_demo(settings: Settings, host: str | None = None, port: int | None = Non
                 source.config = partner.config
         reindex_all(catalog, settings)  # an index left by an earlier demo must not show stale items
         click.echo("demo: crawling the sample partners …", err=True)
-        for summary in crawl_in_subprocess(settings):
+        summaries = []
+
+        def crawl_and_report(settings, ids):
+            summaries.extend(crawl_in_subprocess(settings, ids))
+            return summaries
+
+        # The worker crawls them all once now, then keeps them on their schedules, as in production.
+        worker = Worker(settings, crawl=crawl_and_report)
+        worker.crawl_now(None)
+        for summary in summaries:
             click.echo(f"demo: source {summary.source_id} {summary.url}: {summary.outcome} {summary.counts}"
                        + (f" — {summary.error}" if summary.error else ""), err=True)
-        scheduler.add_job(crawl_in_subprocess, "interval", args=[settings], minutes=RECRAWL_MINUTES,
-                          id="recrawl", max_instances=1, coalesce=True)
-        scheduler.start()
+        worker.crawl = crawl_in_subprocess
+        scheduler = build_scheduler(worker)
+        scheduler.resume()
         app = create_app(settings=settings)
         host, port = host or settings.web_host, port or settings.web_port
         click.echo(f"demo: the portal is on http://{host}:{port}/ (Ctrl-C stops it)", err=True)
         quiet_request_log()
         app.run(host=host, port=port, debug=False, threaded=True, use_reloader=False)
     finally:
-        if scheduler.running:
+        if scheduler is not None and scheduler.running:
             scheduler.shutdown(wait=False)
+        if worker is not None:
+            worker.close()
         simulator.stop()
         catalog.dispose()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any, Mapping
 from urllib.parse import urljoin
 
@@ -69,6 +70,7 @@ class DocumentResult:
     last_modified: str | None = None
     lastmod: datetime | None = None
     retry_after: float | None = None
+    fresh_for: float | None = None    # seconds the response says it stays fresh (Cache-Control, Expires)
     resolved_url: str | None = None   # auto: the feed or site the source turned out to be
     resolved_config: Mapping[str, Any] | None = None  # auto: a preset the body's own shape names
 
@@ -193,7 +195,9 @@ class SourceSpider(scrapy.Spider):
     def _result(self, response, role: str) -> DocumentResult:
         return DocumentResult(self.source.id, response.url, role, "ok", kind=self.kind, http_status=response.status,
                               etag=_header(response, b"ETag"), last_modified=_header(response, b"Last-Modified"),
-                              lastmod=response.meta.get("lastmod"))
+                              lastmod=response.meta.get("lastmod"),
+                              fresh_for=fresh_for(_header(response, b"Cache-Control"), _header(response, b"Expires"),
+                                                  _header(response, b"Date")))
 
     def _detect(self, response, base: DocumentResult):
         """The auto kind: what the entry URL serves decides what the source is."""
@@ -298,11 +302,14 @@ class SourceSpider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             result.http_status = response.status
-            result.retry_after = request.meta.get("retry_after")
+            waited = request.meta.get("retry_after")
             result.error = f"http: {request.url} answered {response.status}"
-            if result.retry_after and response.headers.get(b"Retry-After"):
-                result.error += f" (Retry-After {result.retry_after:.0f} s)"
-            elif result.retry_after:
+            if waited is not None and response.headers.get(b"Retry-After"):
+                # Only a wait the partner asked for is kept for the scheduler; without one the
+                # failure backs off like any other.
+                result.retry_after = waited
+                result.error += f" (Retry-After {waited:.0f} s)"
+            elif waited is not None:
                 result.error += " (no Retry-After given)"
         elif failure.check(DNSLookupError):
             result.error = f"http: cannot resolve host of {request.url}: {failure.getErrorMessage()}"
@@ -339,6 +346,33 @@ def _conditional(etag: str | None, last_modified: str | None) -> dict[str, str]:
     if last_modified:
         headers["If-Modified-Since"] = last_modified
     return headers
+
+
+def fresh_for(cache_control: str | None, expires: str | None, date: str | None) -> float | None:
+    """Seconds a response says it stays fresh: Cache-Control max-age (s-maxage first), else Expires
+    minus Date (RFC 9111 §4.2.1); None when it says nothing, or no-cache/no-store."""
+    directives = {}
+    for part in (cache_control or "").split(","):
+        name, _, value = part.strip().partition("=")
+        directives[name.strip().lower()] = value.strip().strip('"')
+    if "no-store" in directives or "no-cache" in directives:
+        return None
+    for name in ("s-maxage", "max-age"):
+        if name in directives:
+            try:
+                return max(0.0, float(int(directives[name])))
+            except ValueError:
+                return None
+    if expires:
+        try:
+            expires_at = parsedate_to_datetime(expires)
+            now = parsedate_to_datetime(date) if date else datetime.now(timezone.utc)
+        except (TypeError, ValueError, IndexError):
+            return None  # an unreadable Expires means already expired (RFC 9111 §5.3)
+        if expires_at.tzinfo is None or now.tzinfo is None:
+            return None
+        return max(0.0, (expires_at - now).total_seconds())
+    return None
 
 
 def _header(response, name: bytes) -> str | None:

@@ -7,6 +7,7 @@ Alembic revision: ``sharehub db upgrade`` does it, and so does every start.
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from indexer.writelock import WriteLock
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_UPGRADING = threading.Lock()
 
 
 class Catalog:
@@ -63,7 +65,8 @@ class Catalog:
     def upgrade(self, revision: str = "head") -> None:
         from alembic import command
 
-        command.upgrade(self.alembic_config(), revision)
+        with _UPGRADING:  # Alembic's environment is a module global: one upgrade at a time per process
+            command.upgrade(self.alembic_config(), revision)
 
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext

@@ -61,7 +61,7 @@ class Platform(Base):
 SOURCE_STATES = ("new", "healthy", "degraded", "failing", "recovered", "paused")
 # Why the next run is when it is: the set interval, adapted to changes, a failure's backoff, or a hint
 # of the source's own (RSS ttl, Cache-Control/Expires, Retry-After), or someone asked for it now.
-SCHEDULE_REASONS = ("interval", "adaptive", "backoff", "ttl", "cache", "retry_after", "requested")
+SCHEDULE_REASONS = ("interval", "adaptive", "backoff", "hint", "retry_after", "requested")
 
 
 class Source(Base):

@@ -85,6 +85,13 @@ def delete_source(session: Session, source_id: int) -> list[str]:
     return ids
 
 
+def unfinished_runs(session: Session, source_ids: list[int], since: datetime) -> list[CrawlRun]:
+    """Runs of these sources started since then and still "running"."""
+    return list(session.scalars(select(CrawlRun).where(CrawlRun.source_id.in_(source_ids),
+                                                       CrawlRun.outcome == "running",
+                                                       CrawlRun.started_at >= since)))
+
+
 def start_run(session: Session, source_id: int, started_at: datetime | None = None) -> CrawlRun:
     run = CrawlRun(source_id=source_id, started_at=started_at or utcnow(), outcome="running")
     session.add(run)
@@ -224,13 +231,17 @@ def repeat_misses(session: Session, run: CrawlRun, *, gone_after: int = 3) -> Ap
 def finish_run(session: Session, run: CrawlRun, outcome: str, *, http_status: int | None = None,
                error: str | None = None, format: str | None = None, etag: str | None = None,
                last_modified: str | None = None, resolved_kind: str | None = None,
-               resolved_url: str | None = None, now: datetime | None = None) -> None:
+               resolved_url: str | None = None, error_url: str | None = None,
+               retry_after: float | None = None, fresh_for: float | None = None,
+               now: datetime | None = None) -> None:
     now = now or utcnow()
     run.outcome = outcome
     run.finished_at = now
     run.http_status = http_status
     run.error = error
     run.format = format
+    run.error_url = error_url if error else None
+    run.retry_after, run.fresh_for = retry_after, fresh_for
     source = session.get(Source, run.source_id)
     if source is None:  # deleted while it was being crawled
         return

@@ -36,6 +36,9 @@ class SearchBackend(Protocol):
     def search(self, query: SearchQuery) -> SearchResult:
         """Answer a query: total, one page of hits (best first), facet counts over all matches."""
 
+    def optimize(self) -> None:
+        """Housekeeping: merge index segments and reclaim deleted documents' space; searches go on."""
+
     def close(self) -> None:
         ...
 

@@ -347,6 +347,12 @@ class ElasticsearchBackend:
         with self._errors("count"):
             return int(self._client.count(index=self.alias)["count"])
 
+    def optimize(self) -> None:
+        """Merge away deleted documents' space (housekeeping; searches go on meanwhile)."""
+        self._ensure()
+        with self._errors("optimize"):
+            self._client.indices.forcemerge(index=self.alias, only_expunge_deletes=True)
+
     def close(self) -> None:
         self._client.close()
 

@@ -60,3 +60,16 @@ def test_readme_settings_table_is_the_generated_one():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     assert settings_table_markdown() in readme, "README settings table is stale: run `sharehub config --markdown`"
     assert all(s.env in readme for s in SETTINGS)
+
+
+def test_shown_values_hide_secrets_and_url_passwords():
+    settings = load_settings(environ={"SHAREHUB_SMTP_PASSWORD": "hunter2", "SHAREHUB_SECRET_KEY": "k3y",
+                                      "SHAREHUB_DATABASE_URL": "postgresql+psycopg://hub:s3cret@db.example/hub",
+                                      "SHAREHUB_SEARCH_URL": "http://elastic.example:9200"})
+    assert settings.shown("smtp_password") == settings.shown("secret_key") == "(set, hidden)"
+    assert settings.shown("admin_password_hash") == ""          # not set: says so
+    assert settings.shown("database_url") == "postgresql+psycopg://hub:***@db.example/hub"
+    assert settings.shown("search_url") == "http://elastic.example:9200"
+    assert settings.smtp_password == "hunter2"                  # the value itself is untouched
+    shown = " ".join(str(settings.shown(k)) for k in settings)
+    assert "hunter2" not in shown and "s3cret" not in shown and "k3y" not in shown

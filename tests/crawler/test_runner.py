@@ -63,7 +63,11 @@ def test_two_hosts_crawl_in_two_processes_and_a_hung_one_does_not_cost_the_other
     assert "did not finish within 12 s" in results[hung].error
     with catalog.session() as s:
         assert store.last_run(s, fast).outcome == "ok"
-        assert store.last_run(s, hung) is None  # stopped from outside: nothing half-written
+        # Stopped from outside: its run says why, and nothing of it is half-written.
+        stopped = store.last_run(s, hung)
+        assert stopped.outcome == "failed" and "did not finish within 12 s" in stopped.error
+        assert stopped.finished_at is not None and stopped.seen == 0
+        assert store.active_listing_counts(s).get(hung, 0) == 0
 
 
 def test_at_most_concurrent_crawls_sources_are_crawled_at_once(simulator, catalog, settings):

@@ -52,7 +52,7 @@ SPECS: dict[str, PartnerSpec] = {spec.key: spec for spec in (
     goods.SPEC, cars.SPEC, spaces.SPEC, events.SPEC, homes.SPEC, tools.SPEC, kids.SPEC)}
 
 FAULT_KINDS = ("delay", "drop", "redirect", "retry_after", "status", "body", "content_type",
-               "malformed", "huge", "broken_jsonld")
+               "malformed", "huge", "broken_jsonld", "headers")
 SCOPES = ("feed", "all")
 # Faults that change how item pages are rendered: they apply to every page (or the given path),
 # whatever the scope.
@@ -437,7 +437,7 @@ class _Handler(BaseHTTPRequestHandler):
             stream = huge(doc, float(faults["huge"]))
         content_type = faults.get("content_type") or doc.content_type
         etag = stream.etag if stream else etag_of(body)
-        validators = {"ETag": etag, "Last-Modified": _http_date(last_modified)}
+        validators = {"ETag": etag, "Last-Modified": _http_date(last_modified), **faults.get("headers", {})}
         inm = self.headers.get("If-None-Match")
         ims = self.headers.get("If-Modified-Since")
         # If-None-Match, when sent, decides alone (RFC 9110 13.2.2); else If-Modified-Since.
@@ -604,6 +604,7 @@ class PartnerSimulator:
         body       bytes served instead of the document (with ETag/conditional GET as usual)
         redirect   a Location answered with 302, or (status, location)
         content_type  the Content-Type to label the document with instead
+        headers    a dict of extra response headers on the document (200 and 304), e.g. Cache-Control
         drop       True: close the connection without any answer
         malformed  the document cut off mid-way (True: at half; a fraction 0 < f < 1; a number
                    of bytes): XML or JSON that ends abruptly (a gzip sitemap stays valid gzip)
@@ -627,6 +628,9 @@ class PartnerSimulator:
             raise ValueError(f"path must start with '/', not {path!r}")
         if kind == "status" and not (isinstance(value, int) and 100 <= value <= 599):
             raise ValueError(f"status must be an HTTP status code, not {value!r}")
+        if kind == "headers" and not (isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str)
+                                                                      for k, v in value.items())):
+            raise ValueError(f"headers must be a dict of str to str, not {value!r}")
         if kind == "delay" and not (isinstance(value, (int, float)) and value >= 0):
             raise ValueError(f"delay must be seconds >= 0, not {value!r}")
         if kind == "body":

@@ -268,3 +268,27 @@ def test_category_overrides_are_checked_on_add_and_outrank_the_partners_own_cate
     hits = json.loads(run("search", "--json", "--limit", "100", "--platform", "127.0.0.1",
                           check=0).stdout)["hits"]
     assert hits and {h["category"] for h in hits} == {"talent"}
+
+
+def test_pause_resume_crawl_now_and_set_interval_change_what_the_worker_does(run, simulator):
+    cars = simulator.partner("cars")
+    source_id = run("sources", "add", cars.feed_url, "--platform", cars.name, "--kind", "feed", check=0).stdout.strip()
+    assert "source 1: ok" in run("worker", "--once", check=0).stdout    # new: due at once
+    shown = json.loads(run("sources", "show", source_id, "--json", check=0).stdout)
+    assert (shown["state"], shown["failures"], shown["schedule_reason"]) == ("healthy", 0, "adaptive")
+    assert shown["next_run_at"] > shown["last_crawled_at"]
+    assert run("worker", "--once", check=0).stdout == ""                 # not due yet
+    run("sources", "crawl-now", source_id, check=0)
+    assert "source 1: not_modified" in run("worker", "--once", check=0).stdout
+    assert "paused" in run("sources", "pause", source_id, check=0).stdout
+    assert json.loads(run("sources", "show", source_id, "--json", check=0).stdout)["state"] == "paused"
+    assert "is paused" in run("sources", "crawl-now", source_id, check=2).stderr
+    run("sources", "resume", source_id, check=0)
+    assert "source 1: not_modified" in run("worker", "--once", check=0).stdout  # resumed: due at once
+    assert "every 720 minutes" in run("sources", "set", source_id, "--interval", "720", check=0).stdout
+    shown = json.loads(run("sources", "show", source_id, "--json", check=0).stdout)
+    assert (shown["interval_minutes"], shown["current_interval_minutes"]) == (720, 720)
+    assert "between 1 and 10080" in run("sources", "set", source_id, "--interval", "0", check=2).stderr
+    assert "no source 99" in run("sources", "pause", "99", check=2).stderr
+    listed = run("sources", "list", check=0).stdout
+    assert "healthy" in listed

@@ -182,6 +182,16 @@ def test_delete_and_delete_source(loaded):
     assert loaded.search(SearchQuery(text="공구")).total == 0
 
 
+def test_optimize_after_deletes_keeps_every_answer(loaded):
+    loaded.delete([key_of("drill")])
+    before = [ids(loaded.search(SearchQuery(text=t))) for t in ("공구", "drill", "대여")]
+    loaded.optimize()   # the worker's housekeeping: merges segments while searches go on
+    assert [ids(loaded.search(SearchQuery(text=t))) for t in ("공구", "drill", "대여")] == before
+    assert loaded.count() == len(DOCS) - 1 and loaded.search(SearchQuery(text="전동드릴")).total == 0
+    loaded.index([doc("drill", "전동드릴 대여", category="tools")])
+    assert loaded.search(SearchQuery(text="전동드릴")).total == 1
+
+
 # --- clusters: the same thing on several platforms is one hit --------------------------------------------------
 
 def clustered(*members):
